@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, a Chromium browser, and a Range-capable HTTP server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_93bca87025a12bb7.txt"
+NODE_MODULES = ROOT / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run."""
+    if not chromium_available():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; the README test command installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page per test (no shared storage)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: a Range-capable HTTP server and a Chromium launcher."""
