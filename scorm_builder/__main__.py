@@ -1,0 +1,5 @@
+"""Allow ``python -m scorm_builder``."""
+
+from scorm_builder.cli import main
+
+main()

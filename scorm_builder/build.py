@@ -1,0 +1,69 @@
+"""The build pipeline: load -> plan -> render -> package, one stage after the other."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scorm_builder.errors import Diagnostic
+from scorm_builder.loader import load_course
+from scorm_builder.package import Content, write_zip
+from scorm_builder.plan import BuildPlan, make_plan
+from scorm_builder.render import render_package
+from scorm_builder.targets import TARGETS, Target
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """One package written, with the figures worth reporting."""
+
+    target: str
+    path: Path
+    size: int
+    entries: int
+    seconds: float
+
+
+@dataclass
+class CourseBuild:
+    """Every package built from one course, and the warnings met on the way."""
+
+    course_id: str
+    results: list[BuildResult] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
+    """Everything that goes into one target's zip, in memory (media as source paths)."""
+    rendered = render_package(plan, target.info())
+    files: dict[str, Content] = dict(rendered.pages)
+    from scorm_builder.theme import static_assets
+
+    files.update(static_assets(plan.loaded.templates_dir))
+    for sp in plan.steps:
+        files.update(sp.copies)
+        files.update(sp.generated)
+    files.update(rendered.copies)
+    files.update(target.extra_files(plan, files))
+    return files
+
+
+def build_course(course_dir: Path, targets: list[str], out_dir: Path) -> CourseBuild:
+    """Build ``course_dir`` for each target into ``out_dir``; nothing is written on error."""
+    loaded = load_course(course_dir)
+    plan = make_plan(loaded)
+    outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings))
+    for name in targets:
+        started = time.perf_counter()
+        target = TARGETS[name]()
+        files = package_files(plan, target)
+        path = write_zip(out_dir / target.archive_name(loaded.course.id), files, check=target.check)
+        outcome.results.append(BuildResult(name, path, path.stat().st_size, len(files),
+                                           time.perf_counter() - started))
+    return outcome
+
+
+def find_courses(root: Path) -> list[Path]:
+    """Course folders directly under ``root`` (each holds a course.yml), in name order."""
+    return sorted(p for p in root.iterdir() if (p / "course.yml").is_file()) if root.is_dir() else []

@@ -1,0 +1,124 @@
+"""Command line: parse arguments, call the library, turn its exceptions into exit codes.
+
+Exit codes: 0 success, 1 bad input or an invalid package, 2 usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scorm_builder import __version__
+from scorm_builder.errors import PackageInvalid, ScormBuilderError, SourceErrors
+
+TARGET_NAMES = ("web", "scorm12")
+
+
+def _fail(error: ScormBuilderError) -> None:
+    """Print one line per problem to stderr and exit 1, without a traceback."""
+    if isinstance(error, SourceErrors):
+        lines = [f"error: {e}" for e in error.errors]
+    elif isinstance(error, PackageInvalid):
+        lines = [f"error: {p}" for p in error.problems]
+    else:
+        lines = [f"error: {line}" for line in str(error).splitlines()]
+    click.echo("\n".join(lines), err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorm-builder")
+def cli() -> None:
+    """Build accessible, offline e-learning packages (web, SCORM 1.2) from a course source."""
+
+
+@cli.command()
+@click.argument("course_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--target", "targets", multiple=True, type=click.Choice(TARGET_NAMES),
+              help="Package format; repeat for several. Default: every target.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default ./dist).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
+    """Build COURSE_DIR, or every course in ./course_src when none is given."""
+    from scorm_builder.build import build_course, find_courses
+
+    chosen = list(targets) or list(TARGET_NAMES)
+    out = out_dir or Path("dist")
+    if course_dir is None:
+        courses = find_courses(Path("course_src"))
+        if not courses:
+            raise click.UsageError("no COURSE_DIR given and no course folders (with course.yml) in ./course_src")
+    else:
+        if not course_dir.is_dir():
+            raise click.BadParameter(f"'{course_dir}' is not a folder", param_hint="COURSE_DIR")
+        courses = [course_dir]
+    warned = False
+    for course in courses:
+        try:
+            outcome = build_course(course, chosen, out)
+        except ScormBuilderError as error:
+            _fail(error)
+        for warning in outcome.warnings:
+            click.echo(str(warning), err=True)
+            warned = True
+        for result in outcome.results:
+            click.echo(f"built {result.path} ({result.target}, {result.entries} files, "
+                       f"{result.size / 1024:.0f} KB, {result.seconds:.2f} s)")
+    if strict and warned:
+        click.echo("error: warnings found and --strict given", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(package: Path) -> None:
+    """Check a SCORM 1.2 package (ours or another tool's); one line per problem."""
+    from scorm_builder.validate import validate_package
+
+    problems = validate_package(package)
+    if problems:
+        click.echo("\n".join(problems))
+        sys.exit(1)
+    click.echo(f"{package}: valid SCORM 1.2 package")
+
+
+@cli.command()
+@click.option("--file", "which", type=click.Choice(["course.yml", "step.yml"]), default=None,
+              help="Print only this file's schema.")
+def schema(which: str | None) -> None:
+    """Print the JSON Schema of the course source files (for editor autocompletion)."""
+    from scorm_builder.models import json_schemas
+
+    schemas = json_schemas()
+    click.echo(json.dumps(schemas[which] if which else schemas, indent=2, sort_keys=True))
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Turn a page from another platform into a course source folder."""
+
+
+@import_group.command()
+@click.argument("saved_page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Course folder to create (must not exist or be empty).")
+@click.option("--media", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The step's video or audio file, copied into the course.")
+def futurelearn(saved_page: Path, out_dir: Path, media: Path | None) -> None:
+    """Import a FutureLearn step page saved as text."""
+    from scorm_builder.importers.futurelearn import import_futurelearn
+
+    try:
+        result = import_futurelearn(saved_page, out_dir, media)
+    except ScormBuilderError as error:
+        _fail(error)
+    click.echo(str(result))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="scorm-builder")

@@ -1,0 +1,165 @@
+"""Load a course source folder into validated models, keeping source locations.
+
+Every problem found while loading is reported with ``file:line:col``; all problems of one file
+are gathered before stopping so that a designer can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
+from scorm_builder.media import mp4_duration
+from scorm_builder.models import Course, StepSource
+from scorm_builder.sourcemap import SourceMap, load_yaml
+from scorm_builder.transcript import Paragraph, parse_transcript
+
+COURSE_FILE = "course.yml"
+STEP_FILE = "step.yml"
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadedStep:
+    """A validated step with its files resolved and its transcript parsed."""
+
+    id: str
+    dir: Path
+    source: StepSource
+    smap: SourceMap
+    media_path: Path | None
+    poster_path: Path | None
+    duration: float | None
+    transcript_path: Path | None
+    paragraphs: tuple[Paragraph, ...]
+    body_path: Path | None
+    body_markdown: str
+
+
+@dataclass(frozen=True)
+class LoadedCourse:
+    """A validated course: the models plus where their files are."""
+
+    dir: Path
+    course: Course
+    smap: SourceMap
+    steps: tuple[LoadedStep, ...]
+    templates_dir: Path | None
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def load_course(course_dir: Path) -> LoadedCourse:
+    """Read and validate ``course_dir``; raise SourceError(s) naming file and line on bad input."""
+    course_dir = course_dir.resolve()
+    course_file = course_dir / COURSE_FILE
+    if not course_file.is_file():
+        raise SourceError(Location(course_file), "course file not found",
+                          f"a course folder needs a {COURSE_FILE}; see the README's course format")
+    data, smap = load_yaml(course_file)
+    course = _validate(Course, data, smap)
+    steps = []
+    for index, step_id in enumerate(course.steps):
+        steps.append(_load_step(course_dir, step_id, smap.locate(("steps", index))))
+    templates = course_dir / "templates"
+    return LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None)
+
+
+def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedStep:
+    step_dir = course_dir / "steps" / step_id
+    step_file = step_dir / STEP_FILE
+    if not step_file.is_file():
+        raise SourceError(listed_at, f"step '{step_id}' has no {step_file.relative_to(course_dir)}",
+                          "create it or remove the step from the list")
+    data, smap = load_yaml(step_file)
+    source = _validate(StepSource, data, smap)
+    media_path = poster_path = transcript_path = body_path = None
+    duration = None
+    if source.media is not None:
+        media_path = _existing(step_dir, source.media.file, smap, ("media", "file"))
+        if source.media.poster:
+            poster_path = _existing(step_dir, source.media.poster, smap, ("media", "poster"))
+        duration = source.media.duration or _probe_duration(media_path, smap)
+    paragraphs: tuple[Paragraph, ...] = ()
+    if source.transcript:
+        transcript_path = _existing(step_dir, source.transcript, smap, ("transcript",))
+        paragraphs = tuple(parse_transcript(_read_text(transcript_path), transcript_path))
+    body = ""
+    if source.body:
+        body_path = _existing(step_dir, source.body, smap, ("body",))
+        body = _read_text(body_path)
+    return LoadedStep(step_id, step_dir, source, smap, media_path, poster_path, duration,
+                      transcript_path, paragraphs, body_path, body)
+
+
+def _probe_duration(media_path: Path, smap: SourceMap) -> float:
+    if media_path.suffix.lower() in {".mp4", ".m4v", ".m4a", ".mov"}:
+        found = mp4_duration(media_path)
+        if found:
+            return found
+    raise SourceError(smap.locate(("media", "file")), f"cannot read the duration of {media_path.name}",
+                      "add 'duration: SECONDS' under media")
+
+
+def _existing(step_dir: Path, relative: str, smap: SourceMap, key: tuple[str, ...]) -> Path:
+    where = smap.locate(key)
+    candidate = (step_dir / relative).resolve()
+    if Path(relative).is_absolute() or not candidate.is_relative_to(step_dir.resolve()):
+        raise SourceError(where, f"'{relative}' is outside the step folder",
+                          "put the file inside the step folder and give a relative path")
+    if not candidate.is_file():
+        raise SourceError(where, f"file '{relative}' not found in {step_dir}", "check the file name and case")
+    return candidate
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(Location(path), "is not UTF-8 text", "save the file as UTF-8") from exc
+
+
+def _validate(model: type[Model], data: Any, smap: SourceMap) -> Model:
+    if not isinstance(data, dict):
+        raise SourceError(smap.locate(()), f"expected a mapping of keys to values, found {type(data).__name__}",
+                          "see the README's course format")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SourceErrors([_explain(err, model, smap) for err in exc.errors()]) from None
+
+
+def _explain(err: Any, model: type[BaseModel], smap: SourceMap) -> SourceError:
+    loc = tuple(err["loc"])
+    key = ".".join(str(part) for part in loc) or "(file)"
+    where = smap.locate(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        guess = get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"allowed keys: {', '.join(allowed)}"
+        return SourceError(where, f"unknown key '{key}'", hint)
+    if kind == "missing":
+        return SourceError(where, f"missing required key '{key}'", "add it; see the README's course format")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return SourceError(where, f"{key}: {message}", f"got {err.get('input')!r}" if kind != "value_error" else None)
+
+
+def _allowed_keys(model: type[BaseModel], parent: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        current = next((a for a in getattr(annotation, "__args__", (annotation,))
+                        if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if current is None:
+            return []
+    return sorted(current.model_fields)

@@ -1,0 +1,68 @@
+"""Write one deterministic zip, atomically.
+
+Entries are sorted, timestamps and permissions fixed, so the same input always gives the same
+bytes. The zip is written to a temporary file next to its destination, checked, and only then
+moved into place: a failed build leaves nothing behind in the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from scorm_builder.errors import BuildError, PackageInvalid
+
+Content = bytes | Path
+_STORED = {".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg", ".jpg", ".jpeg", ".png", ".webp", ".woff2"}
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_timestamp() -> tuple[int, int, int, int, int, int]:
+    """Entry time: SOURCE_DATE_EPOCH when set (reproducible-builds convention), else 1980-01-01."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if not raw:
+        return _EPOCH
+    import time
+
+    stamp = time.gmtime(max(int(raw), 315532800))
+    return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min, stamp.tm_sec - stamp.tm_sec % 2)
+
+
+def write_zip(destination: Path, files: Mapping[str, Content],
+              check: Callable[[Path], list[str]] | None = None) -> Path:
+    """Write ``files`` to ``destination`` atomically; ``check`` problems abort the write."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        _write(temp, files)
+        problems = check(temp) if check else []
+        if problems:
+            raise PackageInvalid(problems)
+        os.chmod(temp, 0o644)
+        os.replace(temp, destination)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise BuildError(f"{destination}: cannot write the package: {exc.strerror or exc}") from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return destination
+
+
+def _write(path: Path, files: Mapping[str, Content]) -> None:
+    stamp = zip_timestamp()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in sorted(files):
+            content = files[name]
+            data = content.read_bytes() if isinstance(content, Path) else content
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            stored = Path(name).suffix.lower() in _STORED
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=None if stored else 9)

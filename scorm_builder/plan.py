@@ -1,0 +1,103 @@
+"""Decide what goes where in a package, before anything is rendered or written.
+
+The plan is the same for every target: page names, media paths, the generated captions and
+transcript download. Targets only add their manifest and runtime script on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorm_builder.captions import Cue, make_cues, to_webvtt
+from scorm_builder.errors import Diagnostic, Location
+from scorm_builder.loader import LoadedCourse, LoadedStep
+from scorm_builder.transcript import to_plain_text
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """One step's page and the package paths of everything it uses."""
+
+    step: LoadedStep
+    index: int
+    page: str
+    media_href: str | None
+    poster_href: str | None
+    captions_href: str | None
+    transcript_href: str | None
+    cues: tuple[Cue, ...]
+    vtt: str | None
+    transcript_txt: str | None
+    copies: tuple[tuple[str, Path], ...]
+
+    @property
+    def generated(self) -> dict[str, bytes]:
+        """Files produced from the source text (captions and transcript download)."""
+        out: dict[str, bytes] = {}
+        if self.captions_href and self.vtt is not None:
+            out[self.captions_href] = self.vtt.encode("utf-8")
+        if self.transcript_href and self.transcript_txt is not None:
+            out[self.transcript_href] = self.transcript_txt.encode("utf-8")
+        return out
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """The whole package layout, shared by every target."""
+
+    loaded: LoadedCourse
+    steps: tuple[StepPlan, ...]
+    warnings: tuple[Diagnostic, ...]
+
+    @property
+    def contents_page(self) -> str | None:
+        """The course contents page of a multi-step web build (``index.html``)."""
+        return "index.html" if len(self.steps) > 1 else None
+
+
+def page_name(index: int, step_id: str, step_count: int) -> str:
+    """A single-step course opens straight on its step; larger ones get a contents page."""
+    return "index.html" if step_count == 1 else f"{step_id}.html"
+
+
+def make_plan(loaded: LoadedCourse) -> BuildPlan:
+    """Lay out every step of ``loaded``; caption warnings are collected, not raised."""
+    steps = []
+    warnings: list[Diagnostic] = list(loaded.warnings)
+    for index, step in enumerate(loaded.steps):
+        plan, step_warnings = _plan_step(loaded, step, index)
+        steps.append(plan)
+        warnings.extend(step_warnings)
+    return BuildPlan(loaded, tuple(steps), tuple(warnings))
+
+
+def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[StepPlan, list[Diagnostic]]:
+    folder = f"media/{step.id}"
+    copies: list[tuple[str, Path]] = []
+    media_href = poster_href = captions_href = transcript_href = None
+    if step.media_path is not None:
+        media_href = f"{folder}/{_safe_name(step.media_path.name)}"
+        copies.append((media_href, step.media_path))
+    if step.poster_path is not None:
+        poster_href = f"{folder}/{_safe_name(step.poster_path.name)}"
+        copies.append((poster_href, step.poster_path))
+    cues: tuple[Cue, ...] = ()
+    vtt = txt = None
+    warnings: list[Diagnostic] = []
+    if step.paragraphs:
+        made, caption_warnings = make_cues(step.paragraphs, step.duration)
+        cues = tuple(made)
+        vtt = to_webvtt(cues, loaded.course.language)
+        txt = to_plain_text(step.paragraphs)
+        captions_href, transcript_href = f"{folder}/captions.vtt", f"{folder}/transcript.txt"
+        source = step.transcript_path or step.dir
+        warnings = [Diagnostic(Location(source, w.line), w.message) for w in caption_warnings]
+    page = page_name(index, step.id, len(loaded.steps))
+    return StepPlan(step, index, page, media_href, poster_href, captions_href, transcript_href,
+                    cues, vtt, txt, tuple(copies)), warnings
+
+
+def _safe_name(name: str) -> str:
+    """Package file names stay portable: no spaces or characters that need URL escaping."""
+    return "".join(c if c.isalnum() or c in "._-" else "-" for c in name)

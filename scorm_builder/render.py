@@ -1,0 +1,160 @@
+"""Render every page of a package in memory with jinja2.
+
+Rendering never touches the output folder; it returns bytes keyed by package path, which the
+packager writes in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from scorm_builder.markdown import render_markdown
+from scorm_builder.models import interaction_id
+from scorm_builder.plan import BuildPlan, StepPlan
+from scorm_builder.theme import environment
+from scorm_builder.transcript import format_clock
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What the page needs to know about the target it is rendered for."""
+
+    name: str
+    runtime_scripts: tuple[str, ...]
+    max_reflection: int | None
+    standalone: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Rendered pages plus files the pages pulled in (Markdown images)."""
+
+    pages: dict[str, bytes]
+    copies: tuple[tuple[str, Path], ...]
+
+
+def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
+    """Render each step page (and the contents page of a multi-step web build)."""
+    env = environment(plan.loaded.templates_dir)
+    course = _course_context(plan)
+    pages: dict[str, bytes] = {}
+    copies: list[tuple[str, Path]] = []
+    for step_plan in plan.steps:
+        context, images = _step_context(plan, step_plan, target, course)
+        copies.extend(images)
+        pages[step_plan.page] = env.get_template("step.html").render(context).encode("utf-8")
+    if target.standalone and plan.contents_page:
+        steps = [{"href": s.page, "title": s.step.source.title, "intro": s.step.source.intro} for s in plan.steps]
+        html = env.get_template("contents.html").render(course=course, steps=steps, target=_target(target))
+        pages[plan.contents_page] = html.encode("utf-8")
+    return Rendered(pages, tuple(copies))
+
+
+def _course_context(plan: BuildPlan) -> dict[str, Any]:
+    course = plan.loaded.course
+    return {
+        "id": course.id,
+        "title": course.title,
+        "language": course.language,
+        "description": course.description,
+        "licence": course.licence,
+        "credits": course.credits.model_dump(),
+    }
+
+
+def _target(target: TargetInfo) -> dict[str, Any]:
+    return {"name": target.name, "runtime_scripts": list(target.runtime_scripts),
+            "max_reflection": target.max_reflection}
+
+
+def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
+                  course: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, Path], ...]]:
+    step = sp.step
+    source = step.source
+    body_html = Markup("")
+    images: tuple[tuple[str, Path], ...] = ()
+    if step.body_markdown and step.body_path is not None:
+        rendered = render_markdown(step.body_markdown, step.body_path, step.dir, f"media/{step.id}")
+        body_html, images = Markup(rendered.html), rendered.images  # noqa: S704 - escaped by markdown-it
+    reflection = None
+    limit = None
+    if source.reflection is not None:
+        limit = source.reflection.max_length
+        if target.max_reflection is not None:
+            limit = min(limit, target.max_reflection)
+        reflection = {
+            "prompt": source.reflection.prompt,
+            "guiding_questions": list(source.reflection.guiding_questions),
+            "min_length": source.reflection.min_length,
+            "max_length": limit,
+            "interaction_id": interaction_id(step.id),
+        }
+    media = None
+    if step.media_path is not None and sp.media_href is not None:
+        from scorm_builder.models import MEDIA_TYPES
+
+        kind, mime = MEDIA_TYPES[step.media_path.suffix.lower()]
+        media = {"href": sp.media_href, "mime": mime, "kind": kind, "poster_href": sp.poster_href,
+                 "duration": step.duration}
+    paragraphs = []
+    previous_speaker: str | None = None
+    for number, para in enumerate(step.paragraphs, start=1):
+        paragraphs.append({
+            "id": f"p{number}",
+            "start": para.start,
+            "start_label": format_clock(para.start),
+            "speaker": para.speaker,
+            "show_speaker": para.speaker is not None and para.speaker != previous_speaker,
+            "text": para.text,
+        })
+        previous_speaker = para.speaker
+    step_context = {
+        "id": step.id,
+        "index": sp.index,
+        "title": source.title,
+        "intro": source.intro,
+        "media": media,
+        "captions_href": sp.captions_href,
+        "captions_vtt": sp.vtt,
+        "transcript_href": sp.transcript_href,
+        "transcript_txt": sp.transcript_txt,
+        "paragraphs": paragraphs,
+        "body_html": body_html,
+        "reflection": reflection,
+        "completion": source.completion.value,
+    }
+    nav = _nav(plan, sp) if target.standalone else None
+    page_data = {
+        "courseId": course["id"],
+        "courseTitle": course["title"],
+        "stepId": step.id,
+        "stepTitle": source.title,
+        "language": course["language"],
+        "completion": source.completion.value,
+        "interactionId": interaction_id(step.id),
+        "prompt": reflection["prompt"] if reflection else None,
+        "guidingQuestions": reflection["guiding_questions"] if reflection else [],
+        "minLength": reflection["min_length"] if reflection else 0,
+        "maxLength": limit,
+        "target": target.name,
+        "storageKey": f"scorm-builder:{course['id']}:{step.id}",
+        "captionsVtt": sp.vtt,
+        "transcriptTxt": sp.transcript_txt,
+    }
+    context = {"course": course, "step": step_context, "nav": nav, "target": _target(target),
+               "page_data": page_data}
+    return context, images
+
+
+def _nav(plan: BuildPlan, sp: StepPlan) -> dict[str, Any]:
+    def link(index: int) -> dict[str, str] | None:
+        if 0 <= index < len(plan.steps):
+            other = plan.steps[index]
+            return {"href": other.page, "title": other.step.source.title}
+        return None
+
+    return {"prev": link(sp.index - 1), "next": link(sp.index + 1), "contents_href": plan.contents_page}

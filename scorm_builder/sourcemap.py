@@ -1,0 +1,86 @@
+"""YAML loading that remembers where every value came from.
+
+pydantic reports errors by key path (``steps.0``); users need ``file:line:col``. We compose
+the YAML node tree, build plain Python values from it, and keep a map from key path to the
+node's position so any validation error can point back at the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scorm_builder.errors import Location, SourceError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Positions of every key and value of one YAML file."""
+
+    path: Path
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, key_path: KeyPath) -> Location:
+        """Best position for a key path: the deepest known prefix (the file start if none)."""
+        probe = tuple(key_path)
+        while probe:
+            if probe in self.positions:
+                line, col = self.positions[probe]
+                return Location(self.path, line, col)
+            probe = probe[:-1]
+        line, col = self.positions.get((), (1, 1))
+        return Location(self.path, line, col)
+
+
+def load_yaml(path: Path) -> tuple[Any, SourceMap]:
+    """Parse a YAML file into plain values plus a SourceMap; syntax errors name the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(Location(path), "is not UTF-8 text", "save the file as UTF-8") from exc
+    except OSError as exc:
+        raise SourceError(Location(path), f"cannot be read: {exc.strerror}") from exc
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        raise SourceError(where, f"YAML syntax error: {exc.problem or exc.context}",
+                          "check indentation, colons and quotes") from exc
+    finally:
+        loader.dispose()
+    smap = SourceMap(path)
+    if node is None:
+        smap.positions[()] = (1, 1)
+        return None, smap
+    return _build(node, (), smap, yaml.SafeLoader("")), smap
+
+
+def _build(node: yaml.Node, key_path: KeyPath, smap: SourceMap, loader: yaml.SafeLoader) -> Any:
+    smap.positions.setdefault(key_path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise SourceError(_at(smap.path, key_node), f"key {key!r} must be text")
+            if key in result:
+                raise SourceError(_at(smap.path, key_node), f"duplicate key '{key}'",
+                                  "remove one of the two entries")
+            child = (*key_path, key)
+            smap.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _build(value_node, child, smap, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*key_path, i), smap, loader) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def _at(path: Path, node: yaml.Node) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)

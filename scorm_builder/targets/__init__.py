@@ -1,0 +1,11 @@
+"""One module per package target, behind the small ``Target`` interface in ``base``."""
+
+from __future__ import annotations
+
+from scorm_builder.targets.base import Target
+from scorm_builder.targets.scorm12 import Scorm12Target
+from scorm_builder.targets.web import WebTarget
+
+TARGETS: dict[str, type[Target]] = {"web": WebTarget, "scorm12": Scorm12Target}
+
+__all__ = ["TARGETS", "Target"]

@@ -1,0 +1,22 @@
+"""Standalone web build: open ``index.html`` by double-click, state kept in localStorage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scorm_builder.package import Content
+from scorm_builder.plan import BuildPlan
+from scorm_builder.render import TargetInfo
+from scorm_builder.targets.base import Target
+
+
+class WebTarget(Target):
+    """No manifest and no runtime script: the page's own localStorage backend is used."""
+
+    name = "web"
+
+    def info(self) -> TargetInfo:
+        return TargetInfo(name=self.name, runtime_scripts=(), max_reflection=None, standalone=True)
+
+    def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
+        return {}
