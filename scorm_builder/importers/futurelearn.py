@@ -1,0 +1,757 @@
+"""Import a FutureLearn step page saved as text into a course source folder.
+
+A browser's "save as text" of a FutureLearn step gives, in order: page chrome, the step
+title, an intro, timestamp lines each followed by one transcript paragraph, the article,
+the discussion prompt, a footer naming the course and its provider, then marketing text.
+This module segments that page itself (it does not use ``scorm_builder.transcript``) so the
+importer can keep every transcript paragraph verbatim and point errors at the page's lines.
+
+Decisions worth knowing (see also ``docs`` in the final report):
+
+* The package's learner reflects privately, so the prompt sentence that asks for *public*
+  comments is reworded ("Share X in the comments below." -> "Write down X below."); every
+  other word of the prompt is kept.
+* ``licence`` says all rights stay with the original provider: a saved page carries no
+  licence of its own, so the package is marked for private study only.
+* Nothing is written until the whole page has been understood; the folder is built in a
+  temporary sibling and renamed into place, so a failure never leaves half a course.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scorm_builder.errors import Diagnostic, Location, SourceError
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "MEDIA_SUFFIXES",
+    "ImportResult",
+    "import_futurelearn",
+    "licence_note",
+    "markdown_escape",
+    "parse_saved_page",
+    "slugify",
+]
+
+DEFAULT_LANGUAGE = "en-GB"
+MAX_SLUG = 40
+_SLUG_TAIL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+MEDIA_SUFFIXES = (".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg")
+REFLECTION_MAX = 4000
+
+# --- line classification ----------------------------------------------------------------
+
+_SECONDS_RE = re.compile(r"^\d+(?:\.\d+)?$")
+# 4:05, 75:10, 1:02:03.5 (minutes must be 0-59 once hours are given; seconds always 0-59)
+_CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):(?P<hm>[0-5]?\d)|(?P<m>\d+)):(?P<s>[0-5]\d(?:\.\d+)?)$")
+
+# Menu and player words a saved page scatters around its content. Matched against the whole
+# stripped line, case-insensitively, so a sentence that merely contains one is never dropped.
+_CHROME_WORDS = frozenset(
+    w.strip().casefold()
+    for w in """
+Skip main navigation|Skip navigation|Skip to content|Skip to main content|Menu|
+Open menu|Close menu|Close|Search|Close search|Toggle navigation|Sign in|Sign out|
+Log in|Log out|Register|Join|Join free|Join for free|Home|Courses|Subjects|Degrees|
+Online degrees|ExpertTracks|Microcredentials|Unlimited|For business|For educators|
+Help|Help Centre|Help Center|Back|Back to course|Next|Previous|Next step|
+Previous step|Go to next step|Mark as complete|Completed|To do|Progress|Activity|
+Profile|Settings|Transcript|Show transcript|Hide transcript|Download|Download video|
+Download transcript|Download video: standard|Download video: HD|Download audio|
+Print|Play|Pause|Mute|Unmute|Fullscreen|Full screen|Exit fullscreen|Subtitles|
+Captions|Video|Audio|Article|Discussion|Comments|Comment|Bookmark|Bookmarked|Like|
+Reply|Report|Follow|Filter|Sort by|Newest|Oldest|Most liked|Loading...|Loading|
+Share|Share this|Share this article|Share this article:|Share this video|
+Share this step|Facebook|Twitter|X|LinkedIn|Email|WhatsApp|Copy link|Link copied|
+Explore courses|Learn more
+""".replace("\n", "").split("|")
+)
+_CHROME_RE = re.compile(
+    r"^(?:skip (?:to|main)\b.*"  # "Skip to 0 minutes and 8 seconds", "Skip to content"
+    r"|(?:week|step) \d+(?:\.\d+)?"  # breadcrumbs
+    r"|\d+:\d{2} / \d+:\d{2}"  # player position "0:08 / 12:54"
+    r")$",
+    re.IGNORECASE,
+)
+
+_FOOTER_RE = re.compile(
+    r"^This (?:article|video|audio|step|discussion|quiz|exercise) is from the free online"
+    r"(?:\s+course)?\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_CREATED_BY_RE = re.compile(r"^Created by\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+
+# "NAME:" opening a paragraph: capitals, digits, spaces and .'- (at least one letter).
+_LABEL_RE = re.compile(r"^(?P<label>[^\W\d_a-z][\w .'’\-]{0,39}?):(?=\s|$)")
+
+# A sentence that sends the learner to the public comments.
+_COMMENTS_NOUN = r"(?:the\s+)?(?:comments?|discussion)(?:\s+(?:section|area|box|thread|below))?"
+_TO_COMMENTS_RE = re.compile(
+    rf"\s*\b(?:in|on|to|into|using|via|within)\s+{_COMMENTS_NOUN}(?:\s+below)?",
+    re.IGNORECASE,
+)
+_MENTIONS_COMMENTS_RE = re.compile(
+    r"\b(?:comments?|discussion|other learners|fellow learners)\b", re.IGNORECASE
+)
+_SHARE_VERB_RE = re.compile(r"\b(?:share|post|add|leave|tell us|let us know)\b", re.IGNORECASE)
+_WITH_OTHERS_RE = re.compile(
+    r"\s+with\s+(?:(?:other|fellow)\s+learners|others|each\s+other|the\s+group|everyone)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"([.?!]+[’”\"')\]]*)\s+(?=[A-Z0-9‘“\"'(])")
+
+# Providers whose "Created by" text is really FutureLearn's own logo rather than a partner.
+_FUTURELEARN_LOGO_RE = re.compile(r"^FutureLearn\b", re.IGNORECASE)
+
+
+def _is_chrome(line: str) -> bool:
+    """True for navigation, menu and player text that is not part of the step."""
+    text = line.strip()
+    return text.casefold() in _CHROME_WORDS or bool(_CHROME_RE.match(text))
+
+
+def parse_timestamp(text: str) -> float | None:
+    """Seconds for a timestamp line (``23.4``, ``190``, ``4:05``, ``1:02:03.5``), else None."""
+    text = text.strip()
+    if _SECONDS_RE.match(text):
+        return float(text)
+    m = _CLOCK_RE.match(text)
+    if not m:
+        return None
+    seconds = float(m.group("s"))
+    if m.group("h") is not None:
+        return int(m.group("h")) * 3600 + int(m.group("hm")) * 60 + seconds
+    return int(m.group("m")) * 60 + seconds
+
+
+def speaker_label(text: str) -> str | None:
+    """The ``NAME`` of a paragraph opening with ``NAME:``, as written; None without one."""
+    m = _LABEL_RE.match(text)
+    if not m:
+        return None
+    label = m.group("label")
+    if not any(c.isalpha() for c in label):
+        return None
+    if any(c.isalpha() and not c.isupper() for c in label):
+        return None
+    if any(not (c.isalnum() or c in " .'’-") for c in label):
+        return None
+    return label
+
+
+# --- parsed page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageParagraph:
+    """One transcript entry as it stands on the page."""
+
+    timestamp: str  # as written, e.g. "8.7" or "1:02:03"
+    start: float  # seconds
+    text: str  # the whole paragraph line, label included, verbatim
+    speaker: str | None  # label of this paragraph or the last labelled one before it
+    line: int  # 1-based line of the timestamp
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """The discussion prompt turned into a private reflection."""
+
+    prompt: str
+    guiding_questions: tuple[str, ...]
+    original: str  # the prompt paragraph as it was on the page
+    line: int
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    """Everything the importer keeps from a saved page."""
+
+    path: Path
+    title: str
+    title_line: int
+    intro: str
+    paragraphs: tuple[PageParagraph, ...]
+    body: tuple[str, ...]
+    reflection: Reflection | None
+    course_title: str
+    provider: str
+    chrome_lines: int
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote, for the CLI to report and tests to check."""
+
+    out_dir: Path
+    course_id: str
+    step_id: str
+    course_title: str
+    provider: str
+    step_title: str
+    paragraphs: int
+    speakers: tuple[str, ...]
+    first_time: float
+    last_time: float
+    body_paragraphs: int
+    has_reflection: bool
+    media: Path | None
+    files: tuple[Path, ...]
+    chrome_lines: int
+    warnings: tuple[Diagnostic, ...] = field(default=())
+
+    def summary(self) -> str:
+        """A few human-readable lines for the command line."""
+        speakers = ", ".join(self.speakers) if self.speakers else "none labelled"
+        lines = [
+            f"Imported '{self.step_title}' into {self.out_dir}",
+            f"  course: {self.course_title} ({self.course_id}), provider: {self.provider}",
+            f"  step: {self.step_id}; {self.paragraphs} transcript paragraphs "
+            f"from {_clock(self.first_time)} to {_clock(self.last_time)}; speakers: {speakers}",
+            f"  body paragraphs: {self.body_paragraphs}; "
+            f"reflection: {'yes' if self.has_reflection else 'no'}; "
+            f"media: {self.media.name if self.media else 'none'}",
+        ]
+        lines.extend(f"  {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def _clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss`` for a summary line."""
+    whole = int(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The page's lines with any line ending (LF, CRLF, CR) and a UTF-8 BOM removed."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(
+            Location(path), "saved page not found", "save the step page as text and pass its path"
+        ) from None
+    except OSError as exc:
+        raise SourceError(Location(path), f"cannot read saved page: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            Location(path, line),
+            "saved page is not UTF-8 text",
+            "save the page again choosing UTF-8 encoding",
+        ) from None
+    # Only real line endings split lines; str.splitlines would also split on U+2028 etc.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _next_content(lines: Sequence[str], start: int, end: int) -> tuple[int, int]:
+    """Index of the next non-blank, non-chrome line in ``[start, end)`` and chrome skipped."""
+    chrome = 0
+    i = start
+    while i < end:
+        text = lines[i].strip()
+        if text:
+            if not _is_chrome(text):
+                return i, chrome
+            chrome += 1
+        i += 1
+    return end, chrome
+
+
+def parse_saved_page(path: Path) -> SavedPage:
+    """Segment a saved FutureLearn step page; raises SourceError naming file:line."""
+    lines = _read_lines(path)
+    n = len(lines)
+    warnings: list[Diagnostic] = []
+
+    def loc(index: int) -> Location:
+        return Location(path, index + 1)
+
+    # Footer: "This article is from the free online" (first one wins).
+    footer = next((i for i in range(n) if _FOOTER_RE.match(lines[i].strip())), None)
+    content_end = footer if footer is not None else n
+
+    # Title: first real line that is not a timestamp.
+    i, chrome_lines = _next_content(lines, 0, content_end)
+    while i < content_end and parse_timestamp(lines[i]) is not None:
+        i, skipped = _next_content(lines, i + 1, content_end)
+        chrome_lines += skipped
+    if i >= content_end:
+        raise SourceError(
+            loc(min(i, n - 1)) if n else Location(path),
+            "no step title found",
+            "the saved page should hold the step title, its intro and the transcript",
+        )
+    title_index = i
+    title = lines[i].strip()
+
+    # Intro: lines between the title and the first timestamp.
+    intro_parts: list[str] = []
+    i, skipped = _next_content(lines, title_index + 1, content_end)
+    chrome_lines += skipped
+    while i < content_end and parse_timestamp(lines[i]) is None:
+        intro_parts.append(lines[i].strip())
+        i, skipped = _next_content(lines, i + 1, content_end)
+        chrome_lines += skipped
+    if i >= content_end:
+        raise SourceError(
+            loc(title_index),
+            "no transcript found after the step title",
+            "expected timestamp lines such as '8.7' or '1:02:03', each followed by one "
+            "transcript paragraph; open the video's transcript before saving the page",
+        )
+    if not intro_parts:
+        warnings.append(Diagnostic(loc(title_index), "no intro text between title and transcript"))
+    elif len(intro_parts) > 1:
+        warnings.append(
+            Diagnostic(loc(title_index + 1), f"intro has {len(intro_parts)} lines; joined into one")
+        )
+    intro = " ".join(intro_parts)
+
+    # Transcript: timestamp line, then exactly one paragraph line, repeated.
+    paragraphs: list[PageParagraph] = []
+    speaker: str | None = None
+    while i < content_end:
+        stamp = lines[i].strip()
+        start = parse_timestamp(stamp)
+        if start is None:
+            break
+        if paragraphs and start <= paragraphs[-1].start:
+            prev = paragraphs[-1]
+            raise SourceError(
+                loc(i),
+                f"timestamp {stamp} is not after the previous one ({prev.timestamp} at line {prev.line})",
+                "transcript timestamps must increase; check the page was saved whole",
+            )
+        j, skipped = _next_content(lines, i + 1, content_end)
+        chrome_lines += skipped
+        if j >= content_end or parse_timestamp(lines[j]) is not None:
+            raise SourceError(
+                loc(i),
+                f"timestamp {stamp} has no transcript paragraph",
+                "each timestamp line must be followed by the paragraph spoken from that time",
+            )
+        text = lines[j].strip()
+        label = speaker_label(text)
+        if label is not None:
+            speaker = label
+        paragraphs.append(PageParagraph(stamp, start, text, speaker, i + 1))
+        i, skipped = _next_content(lines, j + 1, content_end)
+        chrome_lines += skipped
+
+    # Article (and the discussion prompt within it): every remaining line up to the footer.
+    article: list[tuple[int, str]] = []
+    while i < content_end:
+        article.append((i, lines[i].strip()))
+        i, skipped = _next_content(lines, i + 1, content_end)
+        chrome_lines += skipped
+
+    reflection, body = _split_prompt(article, path, warnings)
+
+    course_title, provider = _read_footer(lines, footer, path, warnings)
+
+    return SavedPage(
+        path=path,
+        title=title,
+        title_line=title_index + 1,
+        intro=intro,
+        paragraphs=tuple(paragraphs),
+        body=tuple(body),
+        reflection=reflection,
+        course_title=course_title,
+        provider=provider,
+        chrome_lines=chrome_lines,
+        warnings=tuple(warnings),
+    )
+
+
+def _read_footer(
+    lines: Sequence[str], footer: int | None, path: Path, warnings: list[Diagnostic]
+) -> tuple[str, str]:
+    """Course title and provider from "This article is from the free online ... Created by"."""
+    n = len(lines)
+    if footer is None:
+        raise SourceError(
+            Location(path, n),
+            "no 'This article is from the free online' footer found",
+            "the footer names the course and its provider, which the package must credit; "
+            "save the whole page",
+        )
+    m = _FOOTER_RE.match(lines[footer].strip())
+    rest = m.group("rest").strip() if m else ""
+    i = footer
+    if not rest:
+        i = _next_plain(lines, footer + 1)
+        if i < n and lines[i].strip().casefold() in ("course", "course:"):
+            i = _next_plain(lines, i + 1)
+        if i >= n or _CREATED_BY_RE.match(lines[i].strip()):
+            raise SourceError(
+                Location(path, footer + 1),
+                "no course title after 'This article is from the free online'",
+                "the course title should be the next line",
+            )
+        rest = lines[i].strip()
+    course_title = rest
+
+    j = _next_plain(lines, i + 1)
+    m2 = _CREATED_BY_RE.match(lines[j].strip()) if j < n else None
+    if m2 is None:
+        raise SourceError(
+            Location(path, min(j, n - 1) + 1),
+            "expected 'Created by' and the provider after the course title",
+            "the provider is credited in the package; save the whole page",
+        )
+    provider = m2.group("rest").strip()
+    if not provider:
+        k = _next_plain(lines, j + 1)
+        if k >= n:
+            raise SourceError(
+                Location(path, j + 1),
+                "no provider after 'Created by'",
+                "the provider's name should be the next line",
+            )
+        provider = lines[k].strip()
+        j = k
+    if _FUTURELEARN_LOGO_RE.match(provider):
+        warnings.append(
+            Diagnostic(
+                Location(path, j + 1),
+                f"provider reads '{provider}', which may be FutureLearn's own logo text rather "
+                "than the partner who made the course; check credits in course.yml",
+            )
+        )
+    return course_title, provider
+
+
+def _next_plain(lines: Sequence[str], start: int) -> int:
+    """Index of the next non-blank line (chrome included: the footer has none we keep)."""
+    i = start
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
+
+
+# --- discussion prompt -------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, punctuation and closing quotes kept with each."""
+    parts: list[str] = []
+    pos = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        parts.append(text[pos : m.end(1)])
+        pos = m.end()
+    tail = text[pos:].strip()
+    if tail:
+        parts.append(tail)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _mentions_public_comments(text: str) -> bool:
+    """True when a paragraph sends the learner to the public comments."""
+    return bool(_TO_COMMENTS_RE.search(text)) or bool(
+        re.search(r"\bcomments?\s+(?:section|area|below)\b", text, re.IGNORECASE)
+    )
+
+
+def privatise_sentence(sentence: str) -> str | None:
+    """Reword a sentence that asks for public comments so it asks for private writing.
+
+    Returns None when the sentence only makes sense in a public discussion (e.g. "Read
+    other learners' comments"), so the caller can drop it with a warning.
+    """
+    if not _MENTIONS_COMMENTS_RE.search(sentence):
+        return sentence
+    out = sentence
+    verb = _SHARE_VERB_RE.search(out)
+    if verb:
+        word = "Write down" if verb.group(0)[0].isupper() else "write down"
+        out = out[: verb.start()] + word + out[verb.end() :]
+    out = _WITH_OTHERS_RE.sub("", out)
+    out, places = _TO_COMMENTS_RE.subn(" below", out, count=1)
+    if places and not _MENTIONS_COMMENTS_RE.search(out):
+        return out
+    return None
+
+
+def _is_opener(sentence: str) -> bool:
+    """A short lead-in question such as "What do you think?" that needs the next one."""
+    return sentence.endswith("?") and len(sentence.split()) <= 4
+
+
+def _split_prompt(
+    article: list[tuple[int, str]], path: Path, warnings: list[Diagnostic]
+) -> tuple[Reflection | None, list[str]]:
+    """Take the discussion prompt out of the article; the rest is the step body."""
+    found = [k for k, (_, text) in enumerate(article) if _mentions_public_comments(text)]
+    if not found:
+        body = [text for _, text in article]
+        if article:
+            warnings.append(
+                Diagnostic(
+                    Location(path, article[0][0] + 1),
+                    "no discussion prompt ('... in the comments below') found; "
+                    "the step gets no reflection and completes when viewed",
+                )
+            )
+        return None, body
+    last = found[-1]
+    first = last
+    # "What do you think? ..." on its own line just before "Share ... in the comments below."
+    if "?" not in article[last][1] and last > 0 and article[last - 1][1].endswith("?"):
+        first = last - 1
+    original = " ".join(text for _, text in article[first : last + 1])
+    line = article[first][0] + 1
+
+    sentences: list[str] = []
+    for sentence in split_sentences(original):
+        if not _mentions_public_comments(sentence):
+            sentences.append(sentence)
+            continue
+        private = privatise_sentence(sentence)
+        if private is None:
+            warnings.append(
+                Diagnostic(Location(path, line), f"dropped public-discussion sentence: {sentence}")
+            )
+            continue
+        warnings.append(Diagnostic(Location(path, line), f"reworded '{sentence}' as '{private}'"))
+        sentences.append(private)
+    if not sentences:
+        warnings.append(
+            Diagnostic(Location(path, line), "discussion prompt had nothing left to ask privately")
+        )
+        body = [text for k, (_, text) in enumerate(article) if not first <= k <= last]
+        return None, body
+
+    # The prompt runs to the first question (plus the next one after a short opener);
+    # everything after it becomes guiding questions, in order and word for word.
+    end = next((k for k, s in enumerate(sentences) if s.endswith("?")), 0)
+    if _is_opener(sentences[end]) and end + 1 < len(sentences) and sentences[end + 1].endswith("?"):
+        end += 1
+    prompt = " ".join(sentences[: end + 1])
+    guiding = tuple(sentences[end + 1 :])
+    body = [text for k, (_, text) in enumerate(article) if not first <= k <= last]
+    return Reflection(prompt, guiding, original, line), body
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def slugify(text: str, fallback: str) -> str:
+    """A folder/id slug: lower-case ASCII letters, digits and '-', starting with a letter."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    if not words or not words[0][0].isalpha():
+        words.insert(0, fallback)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > MAX_SLUG:
+            break
+        slug = candidate
+    if not slug:
+        return words[0][:MAX_SLUG]
+    # A cut title should not end on a dangling "and"/"of": drop such words at the end.
+    kept = slug.split("-")
+    while len(kept) > 1 and kept[-1] in _SLUG_TAIL_WORDS:
+        kept.pop()
+    return "-".join(kept)
+
+
+_MD_INLINE_RE = re.compile(r"([\\`*_\[\]<>~|])")
+_MD_ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MD_BLOCK_START_RE = re.compile(r"^(\s*)([#>+=-])")
+_MD_ORDERED_RE = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+
+
+def markdown_escape(text: str) -> str:
+    """Escape a plain-text paragraph so Markdown shows it as written, not as markup."""
+    out = _MD_INLINE_RE.sub(r"\\\1", text)
+    out = _MD_ENTITY_RE.sub(r"\\&", out)
+    out = _MD_BLOCK_START_RE.sub(r"\1\\\2", out)
+    return _MD_ORDERED_RE.sub(r"\1\\\2", out)
+
+
+def licence_note(provider: str) -> str:
+    """The licence line: a saved page grants no licence, so all rights stay with the provider."""
+    return (
+        f"All rights reserved by the original provider ({provider}). "
+        "Imported from a saved FutureLearn page for private study only; do not redistribute."
+    )
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    """YAML in document order, Unicode kept, long strings never folded."""
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
+    )
+
+
+def _transcript_text(paragraphs: Sequence[PageParagraph]) -> str:
+    """transcript.txt in the FutureLearn layout: timestamp line, paragraph line, blank line."""
+    return "".join(f"{p.timestamp}\n{p.text}\n\n" for p in paragraphs).rstrip("\n") + "\n"
+
+
+def _media_name(media: Path) -> str:
+    """The media file's name, made safe for a package path."""
+    stem = slugify(media.stem, "media")
+    return f"{stem}{media.suffix.lower()}"
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse to write over anything: the folder must be absent or empty."""
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir():
+            raise SourceError(
+                Location(out_dir),
+                "output path exists and is not a folder",
+                "choose a new folder name for --out",
+            )
+        if any(out_dir.iterdir()):
+            raise SourceError(
+                Location(out_dir),
+                "output folder is not empty; refusing to overwrite it",
+                "choose a new folder for --out, or remove this one first",
+            )
+
+
+def _check_media(media: Path) -> None:
+    """The media file must exist and be a kind the player handles."""
+    if not media.is_file():
+        raise SourceError(Location(media), "media file not found", "check the --media path")
+    if media.suffix.lower() not in MEDIA_SUFFIXES:
+        raise SourceError(
+            Location(media),
+            f"unsupported media type '{media.suffix}'",
+            "use one of " + " ".join(MEDIA_SUFFIXES),
+        )
+
+
+def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = None) -> ImportResult:
+    """Turn a saved FutureLearn step page into a course source folder at ``out_dir``."""
+    saved_page = Path(saved_page)
+    out_dir = Path(out_dir)
+    page = parse_saved_page(saved_page)
+    _check_out_dir(out_dir)
+    if media is not None:
+        media = Path(media)
+        _check_media(media)
+
+    course_id = slugify(page.course_title, "course")
+    step_id = slugify(page.title, "step")
+    step_rel = Path("steps") / step_id
+
+    step: dict[str, Any] = {"title": page.title, "intro": page.intro}
+    media_rel: Path | None = None
+    if media is not None:
+        media_rel = Path("media") / _media_name(media)
+        step["media"] = {"file": media_rel.as_posix()}
+    step["transcript"] = "transcript.txt"
+    if page.body:
+        step["body"] = "body.md"
+    if page.reflection is not None:
+        step["reflection"] = {
+            "prompt": page.reflection.prompt,
+            "guiding_questions": list(page.reflection.guiding_questions),
+            "min_length": 0,
+            "max_length": REFLECTION_MAX,
+        }
+        step["completion"] = "reflection-submitted"
+    else:
+        step["completion"] = "viewed"
+
+    course: dict[str, Any] = {
+        "id": course_id,
+        "title": page.course_title,
+        "language": DEFAULT_LANGUAGE,
+        "description": page.intro or page.title,
+        "licence": licence_note(page.provider),
+        "credits": {
+            "organisation": page.provider,
+            "course_title": page.course_title,
+            "provider": page.provider,
+        },
+        "steps": [step_id],
+    }
+
+    files: dict[Path, str] = {
+        Path("course.yml"): _yaml(course),
+        step_rel / "step.yml": _yaml(step),
+        step_rel / "transcript.txt": _transcript_text(page.paragraphs),
+    }
+    if page.body:
+        files[step_rel / "body.md"] = "\n\n".join(markdown_escape(p) for p in page.body) + "\n"
+
+    written = _write_atomically(out_dir, files, media, step_rel / media_rel if media_rel else None)
+
+    speakers: list[str] = []
+    for p in page.paragraphs:
+        label = speaker_label(p.text)
+        if label is not None and label not in speakers:
+            speakers.append(label)
+    return ImportResult(
+        out_dir=out_dir,
+        course_id=course_id,
+        step_id=step_id,
+        course_title=page.course_title,
+        provider=page.provider,
+        step_title=page.title,
+        paragraphs=len(page.paragraphs),
+        speakers=tuple(speakers),
+        first_time=page.paragraphs[0].start,
+        last_time=page.paragraphs[-1].start,
+        body_paragraphs=len(page.body),
+        has_reflection=page.reflection is not None,
+        media=out_dir / step_rel / media_rel if media_rel else None,
+        files=tuple(out_dir / rel for rel in written),
+        chrome_lines=page.chrome_lines,
+        warnings=page.warnings,
+    )
+
+
+def _write_atomically(
+    out_dir: Path, files: dict[Path, str], media: Path | None, media_rel: Path | None
+) -> list[Path]:
+    """Write into a temporary sibling folder, then rename it to ``out_dir`` in one step."""
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    # A hidden sibling on the same file system, so the final rename is atomic; mkdir (not
+    # mkdtemp) keeps the user's umask, and exist_ok=False guards against a clash.
+    tmp = parent / f".{out_dir.name}.{secrets.token_hex(6)}.partial"
+    tmp.mkdir()
+    try:
+        written: list[Path] = []
+        for rel, text in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            written.append(rel)
+        if media is not None and media_rel is not None:
+            target = tmp / media_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(media, target)
+            written.append(media_rel)
+        _check_out_dir(out_dir)  # someone may have filled it while we were writing
+        os.replace(tmp, out_dir)  # POSIX rename replaces an empty folder atomically
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return written
