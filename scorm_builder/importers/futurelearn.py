@@ -46,7 +46,10 @@ __all__ = [
 
 DEFAULT_LANGUAGE = "en-GB"
 MAX_SLUG = 40
-_SLUG_TAIL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+# Words a cut slug should not end on ("...-patient-and").
+_SLUG_TAIL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
+)
 MEDIA_SUFFIXES = (".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg")
 REFLECTION_MAX = 4000
 
@@ -558,7 +561,7 @@ def _split_prompt(
 def slugify(text: str, fallback: str) -> str:
     """A folder/id slug: lower-case ASCII letters, digits and '-', starting with a letter."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
     if not words or not words[0][0].isalpha():
         words.insert(0, fallback)
     slug = ""
@@ -700,6 +703,16 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     if page.body:
         files[step_rel / "body.md"] = "\n\n".join(markdown_escape(p) for p in page.body) + "\n"
 
+    warnings = list(page.warnings)
+    if media is not None and media.suffix.lower() not in (".mp4", ".m4v", ".m4a"):
+        warnings.append(
+            Diagnostic(
+                Location(out_dir / step_rel / "step.yml"),
+                f"{media.name}: only MP4-family files carry a readable duration; "
+                "add 'duration: SECONDS' under media in step.yml before building",
+            )
+        )
+
     written = _write_atomically(out_dir, files, media, step_rel / media_rel if media_rel else None)
 
     speakers: list[str] = []
@@ -723,7 +736,7 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
         media=out_dir / step_rel / media_rel if media_rel else None,
         files=tuple(out_dir / rel for rel in written),
         chrome_lines=page.chrome_lines,
-        warnings=page.warnings,
+        warnings=tuple(warnings),
     )
 
 
