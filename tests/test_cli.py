@@ -1,0 +1,67 @@
+"""The CLI through a real subprocess: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.helpers import ROOT, copy_example, step_file
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scorm_builder", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_build_without_arguments_builds_course_src(tmp_path: Path) -> None:
+    (tmp_path / "course_src").mkdir()
+    copy_example(tmp_path / "course_src")
+    (tmp_path / "course_src" / "course").rename(tmp_path / "course_src" / "kind-handovers")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = sorted(p.name for p in (tmp_path / "dist").iterdir())
+    assert built == ["kind-handovers-scorm12.zip", "kind-handovers-web.zip"]
+
+
+def test_bad_source_exits_1_with_file_line_and_no_traceback(tmp_path: Path) -> None:
+    course = copy_example(tmp_path)
+    path = step_file(course)
+    path.write_text(path.read_text().replace("intro:", "intor:"))
+    result = run("build", str(course), "--target", "web", "--out", str(tmp_path / "dist"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"error: {path.resolve()}:2:1: unknown key 'intor' (did you mean 'intro'?)" in result.stderr
+    assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    result = run("build", str(tmp_path / "nope"), "--target", "moodle")
+    assert result.returncode == 2
+
+
+def test_schema_prints_json_schema() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    schemas = json.loads(result.stdout)
+    assert schemas["course.yml"]["additionalProperties"] is False
+    assert "reflection" in schemas["step.yml"]["properties"]
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run("build", str(copy_example(tmp_path)), "--target", "scorm12", "--out", str(out)).returncode == 0
+    package = out / "kind-handovers-scorm12.zip"
+    ok = run("validate", str(package))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "index.html":
+                dst.writestr(item, src.read(item))
+    bad = run("validate", str(broken))
+    assert bad.returncode == 1
+    assert any(line.startswith("index.html:") for line in bad.stdout.splitlines()), bad.stdout
+    assert run("validate", str(tmp_path / "missing.zip")).returncode == 2

@@ -1,0 +1,50 @@
+"""The built wheel carries the templates, schema files and runtime, and builds a course installed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, copy_example
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    (found,) = out.glob("scorm_builder-*.whl")
+    return found
+
+
+def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ("scorm_builder/templates/step.html", "scorm_builder/templates/assets/step.js",
+                     "scorm_builder/runtime/scorm12.js", "scorm_builder/schemas/scorm12/imscp_rootv1p1p2.xsd",
+                     "scorm_builder/schemas/scorm12/adlcp_rootv1p2.xsd", "scorm_builder/py.typed"):
+        assert required in names, required
+
+
+def test_installed_wheel_builds_a_course(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    course = copy_example(tmp_path)
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    result = subprocess.run([str(python), "-I", "-m", "scorm_builder", "build", str(course), "--out", "dist"],
+                            cwd=workdir, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    located = subprocess.run([str(python), "-I", "-c", "import scorm_builder; print(scorm_builder.__file__)"],
+                             cwd=workdir, capture_output=True, text=True, check=True).stdout
+    assert str(env_dir) in located, "the installed wheel, not the checkout, must be imported"
+    for target in ("web", "scorm12"):
+        names = zipfile.ZipFile(workdir / "dist" / f"kind-handovers-{target}.zip").namelist()
+        assert "assets/step.js" in names and "index.html" in names
