@@ -273,8 +273,18 @@ def test_extra_chrome_is_dropped(tmp_path: Path) -> None:
     assert step["reflection"]["prompt"] == "What do you think? Which bird did you see most?"
     assert step["reflection"]["guiding_questions"] == ["Write down your count below."]
     text = written_text(out)
-    for chrome in ("Menu", "Sign in", "Week 2", "Transcript\n", "Download video", "Skip to",
-                   "Mark as complete", "Share this article", "Learn more", "unlimited plan"):
+    for chrome in (
+        "Menu",
+        "Sign in",
+        "Week 2",
+        "Transcript\n",
+        "Download video",
+        "Skip to",
+        "Mark as complete",
+        "Share this article",
+        "Learn more",
+        "unlimited plan",
+    ):
         assert chrome not in text, chrome
     assert result.chrome_lines >= 12
 
@@ -394,14 +404,12 @@ def test_bad_media_is_refused_before_writing(tmp_path: Path, name: str) -> None:
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import scorm_builder.importers.futurelearn as fl
-
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
     media = tmp_path / "talk.mp4"
     media.write_bytes(b"data")
-    monkeypatch.setattr(fl.shutil, "copyfile", boom)
+    monkeypatch.setattr("scorm_builder.importers.futurelearn.shutil.copyfile", boom)
     work = tmp_path / "work"
     work.mkdir()
     with pytest.raises(OSError, match="disk full"):
@@ -417,9 +425,7 @@ needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="seed page not presen
 def seed_transcript() -> list[tuple[str, str]]:
     """Timestamp and the one paragraph line after it, straight from the seed text."""
     lines = SEED.read_text(encoding="utf-8").split("\n")
-    return [
-        (line.strip(), lines[i + 1].strip()) for i, line in enumerate(lines) if STAMP.match(line.strip())
-    ]
+    return [(line.strip(), lines[i + 1].strip()) for i, line in enumerate(lines) if STAMP.match(line.strip())]
 
 
 @needs_seed
