@@ -497,3 +497,11 @@ def test_seed_loads_with_project_loader(tmp_path: Path) -> None:
     assert len(step.paragraphs) == 24
     assert [p.speaker for p in step.paragraphs][:2] == ["SUZIE", "MICHAEL"]
     assert step.paragraphs[0].start == 8.7 and step.paragraphs[-1].start == 774.3
+
+
+def test_result_prints_a_summary(tmp_path: Path) -> None:
+    result, _ = run(tmp_path, "past_hour.txt")
+    text = str(result)
+    assert "6 transcript paragraphs from 59:58 to 1:03:20" in text
+    assert "speakers: DR. ANN O'NEIL, HOST 2" in text
+    assert "warning: intro has 2 lines" in text

@@ -230,6 +230,10 @@ class ImportResult:
         lines.extend(f"  {w}" for w in self.warnings)
         return "\n".join(lines)
 
+    def __str__(self) -> str:
+        """The summary, so ``click.echo(str(result))`` prints something readable."""
+        return self.summary()
+
 
 def _clock(seconds: float) -> str:
     """``m:ss`` or ``h:mm:ss`` for a summary line."""
