@@ -74,6 +74,38 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
 
 
 @cli.command()
+@click.argument("course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+def preview(course_dir: Path, port: int) -> None:
+    """Build the web package and serve it on 127.0.0.1 to check it before uploading."""
+    import tempfile
+    import zipfile
+
+    from scorm_builder.build import build_course
+    from scorm_builder.preview import make_server
+
+    with tempfile.TemporaryDirectory(prefix="scorm-builder-preview-") as tmp:
+        try:
+            outcome = build_course(course_dir, ["web"], Path(tmp) / "dist")
+        except ScormBuilderError as error:
+            _fail(error)
+        for warning in outcome.warnings:
+            click.echo(str(warning), err=True)
+        site = Path(tmp) / "site"
+        with zipfile.ZipFile(outcome.results[0].path) as archive:
+            archive.extractall(site)
+        server = make_server(site, port)
+        click.echo(f"Previewing {outcome.course_id} at http://127.0.0.1:{server.server_address[1]}/ "
+                   "(Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        finally:
+            server.server_close()
+
+
+@cli.command()
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(package: Path) -> None:
     """Check a SCORM 1.2 package (ours or another tool's); one line per problem."""
