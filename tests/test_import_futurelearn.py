@@ -505,3 +505,9 @@ def test_result_prints_a_summary(tmp_path: Path) -> None:
     assert "6 transcript paragraphs from 59:58 to 1:03:20" in text
     assert "speakers: DR. ANN O'NEIL, HOST 2" in text
     assert "warning: intro has 2 lines" in text
+
+
+def test_wrapped_paragraph_is_an_error_not_body_text(tmp_path: Path) -> None:
+    page = write_page(tmp_path, "1.0\nFirst line\nwrapped onto a second.\n2.0\nSecond.")
+    with pytest.raises(SourceError, match=r"page\.txt:9: timestamp 2\.0 appears after the transcript ended"):
+        import_futurelearn(page, tmp_path / "out")

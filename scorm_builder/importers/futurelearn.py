@@ -367,6 +367,17 @@ def parse_saved_page(path: Path) -> SavedPage:
     # Article (and the discussion prompt within it): every remaining line up to the footer.
     article: list[tuple[int, str]] = []
     while i < content_end:
+        if paragraphs and parse_timestamp(lines[i]) is not None:
+            # A timestamp after the article began means a paragraph spilled onto a second
+            # line; going on would push the rest of the transcript into body.md.
+            last = paragraphs[-1]
+            raise SourceError(
+                loc(i),
+                f"timestamp {lines[i].strip()} appears after the transcript ended "
+                f"(its last paragraph starts at line {last.line})",
+                "each transcript paragraph must be a single line after its timestamp; "
+                "join the wrapped lines above, or remove this stray number",
+            )
         article.append((i, lines[i].strip()))
         i, skipped = _next_content(lines, i + 1, content_end)
         chrome_lines += skipped
