@@ -6,13 +6,17 @@ the discussion prompt, a footer naming the course and its provider, then marketi
 This module segments that page itself (it does not use ``scorm_builder.transcript``) so the
 importer can keep every transcript paragraph verbatim and point errors at the page's lines.
 
-Decisions worth knowing (see also ``docs`` in the final report):
+Decisions worth knowing:
 
 * The package's learner reflects privately, so the prompt sentence that asks for *public*
   comments is reworded ("Share X in the comments below." -> "Write down X below."); every
-  other word of the prompt is kept.
+  other word is kept. The prompt runs to the first question (two when the first is a short
+  opener such as "What do you think?"); later sentences become guiding questions, in order.
+* course.yml ``title`` and ``credits.course_title`` are the FutureLearn course title; the
+  "Created by" text is both ``credits.provider`` and ``credits.organisation``, as written.
 * ``licence`` says all rights stay with the original provider: a saved page carries no
   licence of its own, so the package is marked for private study only.
+* Article lines become body paragraphs one for one (a saved page puts each block on a line).
 * Nothing is written until the whole page has been understood; the folder is built in a
   temporary sibling and renamed into place, so a failure never leaves half a course.
 """
@@ -41,7 +45,10 @@ __all__ = [
     "licence_note",
     "markdown_escape",
     "parse_saved_page",
+    "parse_timestamp",
+    "privatise_sentence",
     "slugify",
+    "speaker_label",
 ]
 
 DEFAULT_LANGUAGE = "en-GB"
