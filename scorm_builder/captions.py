@@ -1,0 +1,503 @@
+"""Captions cut from transcript paragraphs, timed without audio, written as WebVTT.
+
+Paragraph timestamps are the only timing we have, so each paragraph's text is shared out over
+its window in proportion to characters (see docs/architecture.md and a11y.md sections 5 and 6).
+The words are the transcript's words, verbatim and in order: when the source is too fast for
+comfortable reading the captions run fast and a warning says so; nothing is ever dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scorm_builder.transcript import Paragraph
+
+__all__ = [
+    "CaptionStats",
+    "CaptionWarning",
+    "Cue",
+    "caption_stats",
+    "cue_cps",
+    "label_tokens",
+    "make_cues",
+    "to_webvtt",
+    "voice_name",
+]
+
+MAX_LINES = 2
+MAX_LINE_CHARS = 42
+MIN_DURATION = 0.833          # seconds (20 frames at 24 fps)
+MAX_DURATION = 7.0
+MIN_GAP = 0.083               # two frames at 24 fps
+TARGET_CPS = 17.0             # reported: share of cues above it
+FAST_CPS = 20.0               # a paragraph above it gets a warning
+DEFAULT_CPS = 15.0            # speaking rate assumed when nothing better is known
+ESTIMATE_CPS_RANGE = (8.0, 20.0)
+
+_MIN_MS = round(MIN_DURATION * 1000)
+_MAX_MS = round(MAX_DURATION * 1000)
+_GAP_MS = round(MIN_GAP * 1000)
+_SLOT_MS = _MIN_MS + _GAP_MS          # a cue's share of the window: its display time plus the gap
+
+# Break costs: lower is a better place to end a line or a cue (a11y.md 5.2).
+_COST_SENTENCE = 0.0
+_COST_CLAUSE = 1.0
+_COST_BEFORE_LINK = 2.0        # break before a conjunction or preposition
+_COST_PLAIN = 5.0
+_COST_SOFT = 12.0              # after an adjective, pronoun, auxiliary, number, title ...
+_COST_HARD = 40.0              # after an article, determiner, possessive, preposition, conjunction
+_COST_DASH_START = 30.0        # a line opening with a dash reads as a change of speaker
+_COST_LABEL_ALONE = 25.0
+_COST_CUE = 4.0                # per cue: prefer fewer, fuller cues
+_COST_SHORT_SLOT = 60.0        # at most, for a cue whose estimated share is below the minimum
+_COST_LONG_SLOT = 3.0          # per second of estimated share beyond the 7 s maximum
+_COST_ORPHAN = 6.0             # a cue opening with the last one or two words of a sentence
+_COST_MID_LINE_SENTENCE = 1.5  # a sentence ending inside a line (new sentences start a line)
+
+_ARTICLES = {"a", "an", "the"}
+_DETERMINERS = {
+    "this", "that", "these", "those", "each", "every", "some", "any", "no", "another", "such",
+    "either", "neither", "which", "what", "whose", "whatever", "whichever", "all", "both", "few",
+    "many", "much", "several", "enough", "fewer",
+}
+_POSSESSIVES = {"my", "your", "his", "her", "its", "our", "their", "one's", "one’s"}
+_PREPOSITIONS = {
+    "of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "onto", "about", "above",
+    "over", "under", "between", "through", "throughout", "during", "without", "within", "across",
+    "after", "before", "against", "among", "amongst", "around", "behind", "below", "beneath",
+    "beside", "besides", "beyond", "despite", "down", "inside", "like", "near", "off", "outside",
+    "past", "since", "toward", "towards", "until", "till", "up", "upon", "via", "than", "as",
+    "per", "along", "versus", "vs", "unlike", "including", "regarding", "concerning",
+}
+_CONJUNCTIONS = {
+    "and", "or", "but", "nor", "so", "yet", "because", "although", "though", "if", "unless",
+    "while", "whilst", "whereas", "whether", "when", "where", "once", "whenever", "wherever",
+}
+_HARD = _ARTICLES | _DETERMINERS | _POSSESSIVES | _PREPOSITIONS | _CONJUNCTIONS
+_LINKS = _PREPOSITIONS | _CONJUNCTIONS
+_ADJECTIVES = {
+    "good", "new", "first", "last", "long", "great", "little", "own", "other", "old", "right",
+    "big", "high", "different", "small", "large", "next", "early", "young", "important", "public",
+    "bad", "same", "able", "human", "basic", "deep", "real", "clear", "whole", "extra", "key",
+    "main", "major", "local", "social", "late", "hard", "low", "full", "special", "strong",
+    "better", "best", "higher", "lower", "worse", "worst", "free", "general", "national", "common",
+    "particular", "specific", "certain", "simple", "single", "poor", "rich", "true", "short",
+    "huge", "wide", "open", "close", "recent", "current", "likely", "possible", "serious",
+    "positive", "negative", "significant", "mental", "physical", "personal", "financial",
+    "clinical", "medical", "technical", "fundamental", "amazing", "brilliant", "fantastic",
+    "wonderful", "difficult", "easy", "dark", "entire", "various", "additional", "normal",
+    "final", "previous", "similar", "individual", "professional", "compassionate", "kind",
+    "older", "younger", "bigger", "smaller", "greater", "larger", "longer", "shorter",
+}
+_MODIFIERS = {"very", "really", "quite", "rather", "too", "so", "most", "more", "less", "least",
+              "such", "just", "absolutely", "extremely", "highly", "fairly", "pretty"}
+_PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "there", "i'm", "i’m", "we're", "we’re",
+             "you're", "you’re", "they're", "they’re", "it's", "it’s", "there's", "there’s"}
+_AUXILIARIES = {
+    "is", "are", "was", "were", "be", "been", "being", "am", "have", "has", "had", "do", "does",
+    "did", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "to",
+    "don't", "don’t", "doesn't", "doesn’t", "didn't", "didn’t", "can't", "can’t", "won't",
+    "won’t", "isn't", "isn’t", "aren't", "aren’t", "wasn't", "wasn’t",
+}
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "sir", "dame", "st", "lord", "lady"}
+_SOFT = _ADJECTIVES | _MODIFIERS | _PRONOUNS | _AUXILIARIES | _TITLES
+_NEGATIONS = {"not", "n't", "never"}
+_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "e.g.", "i.e.", "vs.", "cf.", "no."}
+_DASHES = {"-", "–", "—", "--"}
+_OPENERS = "\"'“‘([{¿¡"
+_CLOSERS = "\"'”’)]}"
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One caption; ``lines`` is the visible text, including the ``NAME:`` label when shown.
+
+    ``paragraph`` is the index of the source paragraph in the list given to ``make_cues``.
+    """
+
+    start: float
+    end: float
+    speaker: str | None
+    lines: tuple[str, ...]
+    paragraph: int
+    show_label: bool
+
+    @property
+    def text(self) -> str:
+        """The cue's visible text on one line (label included)."""
+        return " ".join(self.lines)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class CaptionWarning:
+    """Something a reviewer should look at; ``line`` is the paragraph's line in the transcript."""
+
+    line: int
+    paragraph: int
+    message: str
+
+
+@dataclass(frozen=True)
+class CaptionStats:
+    """Figures that tell a reviewer whether the captions are comfortable to read."""
+
+    cues: int
+    longest_line: int              # characters
+    share_over_17_cps: float       # 0..1
+    share_over_20_cps: float       # 0..1
+    shortest: float                # seconds
+    longest: float                 # seconds
+    max_lines: int
+
+    def summary(self) -> str:
+        """One line for build logs and the caption report script."""
+        return (f"{self.cues} cues, longest line {self.longest_line} chars, "
+                f"{self.share_over_17_cps:.0%} over 17 cps, {self.share_over_20_cps:.0%} over 20 cps, "
+                f"durations {self.shortest:.3f}-{self.longest:.3f} s, at most {self.max_lines} lines")
+
+
+# --------------------------------------------------------------------------------------------
+# Words and break points
+
+
+def _bare(token: str) -> str:
+    return token.strip(_OPENERS + _CLOSERS)
+
+
+def _key(token: str) -> str:
+    return _bare(token).lower()
+
+
+def _ends_sentence(token: str) -> bool:
+    core = token.rstrip(_CLOSERS)
+    if not core.endswith((".", "!", "?", "…")):
+        return False
+    return core.lower().lstrip(_OPENERS) not in _ABBREVIATIONS
+
+
+def _ends_clause(token: str) -> bool:
+    core = token.rstrip(_CLOSERS)
+    return token in _DASHES or core.endswith((",", ";", ":", "–", "—"))
+
+
+def _break_cost(before: str, after: str | None) -> float:
+    """Cost of ending a line or cue after ``before`` when ``after`` comes next."""
+    if after is None:
+        return 0.0
+    if _ends_sentence(before):
+        cost = _COST_SENTENCE
+    elif _ends_clause(before):
+        cost = _COST_CLAUSE
+    else:
+        key, next_key = _key(before), _key(after)
+        if key in _HARD:
+            cost = _COST_HARD
+        elif key in _SOFT or next_key in _NEGATIONS or _bare(before).isdigit():
+            cost = _COST_SOFT
+        elif next_key in _LINKS:
+            cost = _COST_BEFORE_LINK
+        elif _bare(before)[:1].isupper() and _bare(after)[:1].isupper():
+            cost = _COST_SOFT                       # probably a name: keep first + last together
+        else:
+            cost = _COST_PLAIN
+    if after in _DASHES or after.startswith(("-", "–", "—")):
+        cost += _COST_DASH_START
+    return cost
+
+
+def label_tokens(speaker: str) -> list[str]:
+    """The visible label as words (``DR SMITH:`` is two), so tests can strip it again."""
+    return f"{speaker}:".split()
+
+
+def _inner_sentence_ends(tokens: Sequence[str]) -> int:
+    """Sentence ends before the last token of a line."""
+    return sum(_ends_sentence(token) for token in tokens[:-1])
+
+
+def _layout(tokens: Sequence[str], label: int) -> tuple[tuple[str, ...], float] | None:
+    """Best one- or two-line layout of ``tokens`` (the first ``label`` are the speaker label)."""
+    whole = " ".join(tokens)
+    if len(whole) <= MAX_LINE_CHARS:
+        return (whole,), _COST_MID_LINE_SENTENCE * _inner_sentence_ends(tokens)
+    best: tuple[tuple[str, ...], float] | None = None
+    for split in range(max(1, label), len(tokens)):
+        top, bottom = " ".join(tokens[:split]), " ".join(tokens[split:])
+        if len(top) > MAX_LINE_CHARS or len(bottom) > MAX_LINE_CHARS:
+            continue
+        cost = _break_cost(tokens[split - 1], tokens[split])
+        cost += _COST_MID_LINE_SENTENCE * (_inner_sentence_ends(tokens[:split])
+                                           + _inner_sentence_ends(tokens[split:]))
+        if split == label:
+            cost += _COST_LABEL_ALONE
+        cost += abs(len(top) - len(bottom)) / 8 + (0.5 if len(top) > len(bottom) else 0.0)
+        if best is None or cost < best[1]:
+            best = ((top, bottom), cost)
+    return best
+
+
+def _forced_layout(tokens: Sequence[str], label: int) -> tuple[str, ...]:
+    """A single word too long for a line: it gets a line of its own, over the limit."""
+    if label and len(" ".join(tokens)) > MAX_LINE_CHARS:
+        return " ".join(tokens[:label]), " ".join(tokens[label:])
+    return (" ".join(tokens),)
+
+
+# --------------------------------------------------------------------------------------------
+# Cutting a paragraph into cues
+
+
+@dataclass(frozen=True)
+class _Piece:
+    first: int                  # word index range [first, last)
+    last: int
+    lines: tuple[str, ...]
+
+
+def _words(text: str) -> list[str]:
+    """Words split on ASCII whitespace only, so a no-break space keeps its words together."""
+    return [word for word in _SPACE.split(text) if word]
+
+
+def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> list[_Piece]:
+    """Choose cue boundaries by dynamic programming over word boundaries.
+
+    Cost = per-cue cost + line-break cost + cost of the cue's last word as an ending + a timing
+    cost from the cue's estimated share of the window (too short for the minimum, or longer
+    than 7 s). Every cue fits 2 x 42 characters unless it is a single over-long word.
+    """
+    count = len(words)
+    offsets = [0]
+    for word in words:
+        offsets.append(offsets[-1] + len(word) + 1)
+    total = offsets[-1]
+    limit = MAX_LINES * MAX_LINE_CHARS + 1
+    best: list[float] = [0.0] + [math.inf] * count
+    back: list[_Piece | None] = [None] * (count + 1)
+    for last in range(1, count + 1):
+        for first in range(last - 1, -1, -1):
+            tokens = [*label, *words[first:last]] if first == 0 else list(words[first:last])
+            if first < last - 1 and len(" ".join(tokens)) > limit:
+                break
+            if math.isinf(best[first]):
+                continue
+            laid = _layout(tokens, len(label) if first == 0 else 0)
+            if laid is None:
+                if first < last - 1:
+                    continue
+                laid = (_forced_layout(tokens, len(label) if first == 0 else 0), 0.0)
+            slot = window_ms * (offsets[last] - offsets[first]) / total
+            cost = best[first] + _COST_CUE + laid[1]
+            cost += _break_cost(words[last - 1], words[last] if last < count else None)
+            if first > 0 and any(_ends_sentence(w) for w in words[first:min(first + 2, last - 1)]):
+                cost += _COST_ORPHAN
+            if slot < _SLOT_MS:
+                cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
+            if slot - _GAP_MS > _MAX_MS:
+                cost += _COST_LONG_SLOT * (slot - _GAP_MS - _MAX_MS) / 1000
+            if cost < best[last]:
+                best[last] = cost
+                back[last] = _Piece(first, last, laid[0])
+    pieces: list[_Piece] = []
+    position = count
+    while position > 0:
+        piece = back[position]
+        assert piece is not None
+        pieces.append(piece)
+        position = piece.first
+    pieces.reverse()
+    return pieces
+
+
+def _share(weights: Sequence[int], window_ms: int) -> tuple[list[int], bool]:
+    """Whole-millisecond slots summing to ``window_ms``, proportional to ``weights``.
+
+    Every slot gets at least the minimum duration plus the gap when the window allows it
+    (short cues are lifted, the rest shared out again); otherwise the cues share the window
+    equally, which keeps the shortest cue as long as possible. Returns (slots, tight).
+    """
+    count = len(weights)
+    tight = count * _SLOT_MS > window_ms
+    exact: list[float]
+    if tight:
+        exact = [window_ms / count] * count
+    else:
+        fixed: set[int] = set()
+        while True:
+            free = [i for i in range(count) if i not in fixed]
+            remaining = window_ms - len(fixed) * _SLOT_MS
+            weight = sum(weights[i] for i in free)
+            exact = [float(_SLOT_MS)] * count
+            for i in free:
+                exact[i] = remaining * weights[i] / weight
+            lifted = {i for i in free if exact[i] < _SLOT_MS}
+            if not lifted:
+                break
+            fixed |= lifted
+    slots = [math.floor(value) for value in exact]
+    order = sorted(range(count), key=lambda i: exact[i] - slots[i], reverse=True)
+    for i in order[: window_ms - sum(slots)]:
+        slots[i] += 1
+    return slots, tight
+
+
+def _estimate_rate(paragraphs: Sequence[Paragraph]) -> float:
+    """Characters a second of all but the last paragraph, kept within a plausible range."""
+    if len(paragraphs) < 2:
+        return DEFAULT_CPS
+    span = paragraphs[-1].start - paragraphs[0].start
+    chars = sum(len(p.text) for p in paragraphs[:-1])
+    if span <= 0 or chars <= 0:
+        return DEFAULT_CPS
+    low, high = ESTIMATE_CPS_RANGE
+    return min(high, max(low, chars / span))
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[Cue], list[CaptionWarning]]:
+    """Cut paragraphs into timed cues; ``end`` is the media duration (None: estimate it).
+
+    Guarantees (the tests check them): every word, in order; at most 2 lines of 42 characters
+    (a single longer word gets a line of its own); no cue crosses a paragraph; a paragraph's
+    first cue starts at its timestamp; cues last at most 7 s; cues end at least 0.083 s before
+    the next cue starts and at least 0.833 s after they start, except in a *tight* paragraph,
+    whose window (to the next timestamp, or to ``end`` + 0.083 s for the last) is shorter than
+    ``cues x (0.833 + 0.083)`` s: its cues share the window equally and a warning names it (the
+    gap shrinks too only if the window gives a cue less than 0.166 s). The last paragraph ends
+    at ``end``, or after its characters at the speaking rate of the others when ``end`` is None
+    or not after the last timestamp.
+    """
+    cues: list[Cue] = []
+    warnings: list[CaptionWarning] = []
+    if not paragraphs:
+        return cues, warnings
+    final = paragraphs[-1]
+    end_ms: int | None = _ms(end) if end is not None else None
+    if end_ms is not None and end_ms <= _ms(final.start):
+        warnings.append(CaptionWarning(final.line, len(paragraphs) - 1,
+                                       f"the media ends at {end:.3f} s, before the last paragraph starts "
+                                       f"({final.start:.3f} s); its captions run past the end"))
+        end_ms = None
+    if end_ms is None:
+        rate = _estimate_rate(paragraphs)
+        end_ms = _ms(final.start) + max(_MIN_MS, math.ceil(len(final.text) / rate * 1000))
+
+    previous_speaker: str | None = None
+    for index, para in enumerate(paragraphs):
+        start_ms = _ms(para.start)
+        is_last = index == len(paragraphs) - 1
+        next_ms = end_ms + _GAP_MS if is_last else _ms(paragraphs[index + 1].start)
+        window = next_ms - start_ms
+        words = _words(para.text)
+        if not words:
+            previous_speaker = para.speaker
+            continue
+        show_label = para.speaker is not None and (
+            index == 0 or previous_speaker is None
+            or para.speaker.casefold() != previous_speaker.casefold())
+        previous_speaker = para.speaker
+        label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
+        pieces = _segment(words, label, window)
+        weights = [sum(len(w) + 1 for w in words[p.first:p.last]) for p in pieces]
+        slots, tight = _share(weights, window)
+        gap = min(_GAP_MS, (window // len(pieces)) // 2)
+        at = start_ms
+        for number, (piece, slot) in enumerate(zip(pieces, slots, strict=True)):
+            cue_end = min(at + slot - gap, at + _MAX_MS)
+            cues.append(Cue(at / 1000, cue_end / 1000, para.speaker, piece.lines, index,
+                            show_label and number == 0))
+            at += slot
+        seconds = (next_ms - _GAP_MS - start_ms if is_last else window) / 1000
+        rate = len(para.text) / seconds if seconds > 0 else math.inf
+        if tight:
+            warnings.append(CaptionWarning(
+                para.line, index,
+                f"the {seconds:.2f} s window of this paragraph cannot hold its {len(pieces)} "
+                f"cues at {MIN_DURATION} s each; they share it equally ({rate:.1f} characters a "
+                f"second): check the timestamps"))
+        elif rate > FAST_CPS:
+            warnings.append(CaptionWarning(
+                para.line, index,
+                f"this paragraph runs at {rate:.1f} characters a second (over {FAST_CPS:.0f}): its "
+                f"captions keep every word and will be hard to read; check the timestamps"))
+        for piece in pieces:
+            if any(len(line) > MAX_LINE_CHARS for line in piece.lines):
+                warnings.append(CaptionWarning(
+                    para.line, index,
+                    f"a word is longer than a caption line ({MAX_LINE_CHARS} characters)"))
+                break
+    return cues, warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Output and figures
+
+
+def voice_name(speaker: str) -> str:
+    """Name for ``<v ...>``: a label in capitals (``DR SMITH``) becomes ``Dr Smith``."""
+    return speaker.title() if speaker == speaker.upper() else speaker
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _timestamp(seconds: float) -> str:
+    millis = _ms(seconds)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def to_webvtt(cues: Sequence[Cue], language: str) -> str:
+    """WebVTT text; the language goes in a NOTE because header metadata lines are not valid.
+
+    Cue identifiers ``p<paragraph>-<n>`` match the transcript paragraph ids (``p1`` ...).
+    """
+    note = _escape(language).replace("--", "- -")
+    out = ["WEBVTT", "", f"NOTE language: {note}", ""]
+    counters: dict[int, int] = {}
+    for cue in cues:
+        counters[cue.paragraph] = counters.get(cue.paragraph, 0) + 1
+        out.append(f"p{cue.paragraph + 1}-{counters[cue.paragraph]}")
+        out.append(f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}")
+        lines = [_escape(line) for line in cue.lines]
+        if cue.speaker is not None:
+            lines[0] = f"<v {_escape(voice_name(cue.speaker))}>{lines[0]}"
+        out.extend(lines)
+        out.append("")
+    return "\n".join(out)
+
+
+def cue_cps(cue: Cue) -> float:
+    """Reading rate: visible characters (label and spaces included) per second."""
+    return len(cue.text) / cue.duration if cue.duration > 0 else math.inf
+
+
+def caption_stats(cues: Sequence[Cue]) -> CaptionStats:
+    """Figures for reports and tests (a11y.md 5.1 numbers)."""
+    if not cues:
+        return CaptionStats(0, 0, 0.0, 0.0, 0.0, 0.0, 0)
+    rates = [cue_cps(cue) for cue in cues]
+    durations = [cue.duration for cue in cues]
+    return CaptionStats(
+        cues=len(cues),
+        longest_line=max(len(line) for cue in cues for line in cue.lines),
+        share_over_17_cps=sum(rate > TARGET_CPS for rate in rates) / len(cues),
+        share_over_20_cps=sum(rate > FAST_CPS for rate in rates) / len(cues),
+        shortest=min(durations),
+        longest=max(durations),
+        max_lines=max(len(cue.lines) for cue in cues),
+    )
