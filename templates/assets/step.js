@@ -1,0 +1,362 @@
+/* scorm-builder built-in theme: media, transcript, reflection and state. No dependencies. */
+(function () {
+  "use strict";
+  var doc = document;
+  doc.documentElement.classList.add("sb-js");
+  function $(id) { return doc.getElementById(id); }
+
+  var data = {};
+  try { data = JSON.parse($("sb-data").textContent) || {}; } catch (e) { data = {}; }
+  var T = data.theme || {};
+  var lang = T.language || doc.documentElement.lang || undefined;
+  var keyBase = "scorm-builder:" + (T.courseId || "course") + ":" + (T.stepId || "step");
+
+  function show(el, on) { if (el) { el.hidden = !on; } }
+  function fmt(n) { try { return n.toLocaleString(lang); } catch (e) { return String(n); } }
+  function plural(n, word) { return fmt(n) + " " + word + (n === 1 ? "" : "s"); }
+  function blobUrl(text, type) {
+    try { return URL.createObjectURL(new Blob([text], {type: type})); } catch (e) { return null; }
+  }
+  function baseName(href) { return String(href || "").split(/[?#]/)[0].split("/").pop(); }
+  function setDownload(a, text, type, name) {
+    var url = a && text ? blobUrl(text, type) : null;
+    if (url) { a.href = url; a.setAttribute("download", name || baseName(a.getAttribute("href"))); }
+  }
+  function store() { return window.localStorage; }
+
+  /* ---------- backend: first runtime that finds its LMS, else localStorage ---------- */
+  function localBackend() {
+    function put(s) {
+      try { store().setItem(keyBase, JSON.stringify(s)); return {ok: true}; }
+      catch (e) { return {ok: false, error: "this browser is not letting the page store data"}; }
+    }
+    return {
+      name: "local",
+      maxReflection: 0,
+      open: function () {
+        try {
+          var raw = store().getItem(keyBase);
+          return {state: raw ? JSON.parse(raw) : null, resumed: !!raw};
+        } catch (e) { return {state: null, resumed: false}; }
+      },
+      save: put, submit: put, finish: put
+    };
+  }
+  var backend = null;
+  (window.ScormBuilderBackends || []).some(function (factory) {
+    try { backend = factory(data) || null; } catch (e) { backend = null; }
+    return !!backend;
+  });
+  if (!backend) { backend = localBackend(); }
+  var isLms = backend.name !== "local";
+
+  var state = {draft: "", submitted: null, position: 0};
+  function call(method, reason) {
+    return Promise.resolve().then(function () { return backend[method](state, reason); })
+      .then(function (r) { return r || {ok: true}; },
+            function (e) { return {ok: false, error: String((e && e.message) || e)}; });
+  }
+
+  /* ---------- status and alert messages ---------- */
+  var statusEl = $("sb-status"), alertEl = $("sb-alert");
+  function status(msg) { if (statusEl) { statusEl.textContent = msg; } if (msg && alertEl) { alertEl.textContent = ""; } }
+  function alertMsg(msg) { if (alertEl) { alertEl.textContent = msg; } }
+  function clock(d) {
+    try { return d.toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit"}); }
+    catch (e) { return d.toTimeString().slice(0, 5); }
+  }
+  function longDate(d) {
+    try { return d.toLocaleString(lang, {day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"}); }
+    catch (e) { return d.toString(); }
+  }
+
+  /* ---------- media, captions, downloads ---------- */
+  var media = $("sb-media");
+  var track = $("sb-track");
+  var ccBtn = $("sb-cc");
+  var capsTrack = media && media.textTracks && media.textTracks.length ? media.textTracks[0] : null;
+  if (track && T.captionsVtt) {
+    var vttUrl = blobUrl(T.captionsVtt, "text/vtt");
+    if (vttUrl) { track.src = vttUrl; }
+    capsTrack = track.track;
+  }
+  function ccPref(v) {
+    try { if (v) { store().setItem("scorm-builder:captions", v); } else { return store().getItem("scorm-builder:captions"); } }
+    catch (e) { return null; }
+    return null;
+  }
+  function syncCc() {
+    if (ccBtn && capsTrack) { ccBtn.setAttribute("aria-pressed", String(capsTrack.mode === "showing")); }
+  }
+  if (capsTrack) {
+    capsTrack.mode = ccPref() === "off" ? "hidden" : "showing";
+    if (media.textTracks.addEventListener) { media.textTracks.addEventListener("change", syncCc); }
+    if (ccBtn) {
+      show(ccBtn, true);
+      syncCc();
+      ccBtn.addEventListener("click", function () {
+        var on = capsTrack.mode !== "showing";
+        capsTrack.mode = on ? "showing" : "hidden";
+        ccPref(on ? "on" : "off");
+        syncCc();
+      });
+    }
+  }
+  setDownload($("sb-dl-txt"), T.transcriptTxt, "text/plain;charset=utf-8");
+  setDownload($("sb-dl-vtt"), T.captionsVtt, "text/vtt;charset=utf-8");
+
+  /* ---------- interactive transcript ---------- */
+  var box = $("sb-transcript");
+  var auto = $("sb-autoscroll");
+  var paras = box ? [].slice.call(box.querySelectorAll(".sb-para[data-start]")) : [];
+  var starts = paras.map(function (p) { return parseFloat(p.getAttribute("data-start")) || 0; });
+  var current = -1, holdUntil = 0;
+  var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  function keyboardFocusInBox() {
+    var el = doc.activeElement;
+    if (!box || !el || !box.contains(el)) { return false; }
+    try { return el === box || el.matches(":focus-visible"); } catch (e) { return true; }
+  }
+  function follow(p) {
+    if (!auto || !auto.checked || Date.now() < holdUntil || keyboardFocusInBox()) { return; }
+    var top = Math.max(0, p.offsetTop - 8);
+    if (box.scrollTo && !(reduced && reduced.matches)) { box.scrollTo({top: top, behavior: "smooth"}); }
+    else { box.scrollTop = top; }
+  }
+  function mark(i, scroll) {
+    if (i === current) { return; }
+    if (current >= 0) { paras[current].removeAttribute("aria-current"); }
+    current = i;
+    if (i >= 0) {
+      paras[i].setAttribute("aria-current", "true");
+      if (scroll) { follow(paras[i]); }
+    }
+  }
+  function sync() {
+    var t = media.currentTime + 0.05, i = -1;
+    for (var k = 0; k < starts.length && starts[k] <= t; k++) { i = k; }
+    mark(i, true);
+  }
+  if (media && paras.length) {
+    show(doc.querySelector(".sb-tools"), true);
+    paras.forEach(function (p, i) {
+      var old = p.querySelector(".sb-time");
+      if (!old) { return; }
+      var b = doc.createElement("button");
+      b.type = "button";
+      b.className = "sb-seek";
+      var vh = doc.createElement("span");
+      vh.className = "sb-vh";
+      vh.textContent = "Play from ";
+      b.appendChild(vh);
+      b.appendChild(doc.createTextNode(old.textContent));
+      b.addEventListener("click", function () {
+        media.currentTime = starts[i];
+        mark(i, false);
+        var pr = media.play();
+        if (pr && pr.catch) { pr.catch(function () {}); }
+      });
+      p.replaceChild(b, old);
+    });
+    media.addEventListener("timeupdate", sync);
+    media.addEventListener("seeked", sync);
+    ["wheel", "touchmove"].forEach(function (ev) {
+      box.addEventListener(ev, function () { holdUntil = Date.now() + 5000; }, {passive: true});
+    });
+    box.addEventListener("keydown", function (e) {
+      if (/^(Arrow|Page|Home|End| )/.test(e.key)) { holdUntil = Date.now() + 5000; }
+    });
+  }
+
+  /* ---------- position ---------- */
+  var lastPos = 0;
+  function savePosition() {
+    if (!media) { return; }
+    state.position = Math.round(media.currentTime * 10) / 10;
+    lastPos = state.position;
+    call("save", "position");
+  }
+  if (media) {
+    media.addEventListener("timeupdate", function () {
+      if (!media.paused && Math.abs(media.currentTime - lastPos) >= 10) { savePosition(); }
+    });
+    media.addEventListener("pause", function () { if (!media.seeking) { savePosition(); } });
+  }
+  function restorePosition(pos) {
+    if (!media || !(pos > 0)) { return; }
+    lastPos = pos;
+    var seek = function () {
+      if (!media.currentTime && (!media.duration || pos < media.duration - 1)) { media.currentTime = pos; }
+    };
+    if (media.readyState >= 1) { seek(); } else { media.addEventListener("loadedmetadata", seek, {once: true}); }
+  }
+
+  /* ---------- reflection ---------- */
+  var form = $("sb-form"), text = $("sb-text");
+  var countEl = $("sb-count"), countSr = $("sb-count-sr"), errEl = $("sb-error");
+  var record = $("sb-record");
+  var limit = T.limit || 0;
+  if (backend.maxReflection && (!limit || backend.maxReflection < limit)) {
+    limit = backend.maxReflection;
+    if ($("sb-limit-n")) { $("sb-limit-n").textContent = fmt(limit); }
+  }
+  var describedBy = text ? text.getAttribute("aria-describedby") : "";
+  var draftTimer = 0, countTimer = 0, lastValue = "", tooLongWarned = false;
+
+  function countText() {
+    var n = text.value.length;
+    if (!limit) { return "You have entered " + plural(n, "character"); }
+    return n <= limit ? "You have " + plural(limit - n, "character") + " remaining"
+      : "You have " + plural(n - limit, "character") + " too many";
+  }
+  function updateCount(announce) {
+    if (!countEl) { return; }
+    countEl.textContent = countText();
+    countEl.classList.toggle("sb-over", !!limit && text.value.length > limit);
+    clearTimeout(countTimer);
+    if (announce) { countTimer = setTimeout(function () { countSr.textContent = countText(); }, 1000); }
+  }
+  function setError(msg) {
+    if (msg) {
+      errEl.textContent = "";
+      var vh = doc.createElement("span");
+      vh.className = "sb-vh";
+      vh.textContent = "Error: ";
+      errEl.appendChild(vh);
+      errEl.appendChild(doc.createTextNode(msg));
+      text.setAttribute("aria-invalid", "true");
+      text.setAttribute("aria-describedby", "sb-error " + describedBy);
+    } else {
+      text.removeAttribute("aria-invalid");
+      text.setAttribute("aria-describedby", describedBy);
+    }
+    show(errEl, !!msg);
+  }
+  function validate(v) {
+    var n = v.length;
+    if (!v.trim()) { return "Enter your reflection"; }
+    if (T.minLength && n < T.minLength) { return "Your reflection must be at least " + plural(T.minLength, "character"); }
+    if (limit && n > limit) { return "Your reflection must be " + plural(limit, "character") + " or fewer"; }
+    return "";
+  }
+  function saveDraft() {
+    clearTimeout(draftTimer);
+    if (!text || text.value === state.draft) { return; }
+    if (limit && text.value.length > limit) {
+      if (!tooLongWarned) {
+        alertMsg("Your draft is too long to save. Shorten it to " + plural(limit, "character") + " or fewer, or copy it into a document of your own.");
+        tooLongWarned = true;
+      }
+      return;
+    }
+    tooLongWarned = false;
+    state.draft = text.value;
+    call("save", "draft").then(function (r) {
+      if (r.ok) { status("Draft saved at " + clock(new Date())); }
+      else { alertMsg("Your draft could not be saved (" + (r.error || "unknown error") + "). Copy your text into a document of your own before you leave this page."); }
+    });
+  }
+  function onInput() {
+    lastValue = text.value;
+    updateCount(true);
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(saveDraft, 1500);
+  }
+  function recordText() {
+    var s = state.submitted, lines = [
+      "Reflection record", "",
+      "Step: " + (T.stepTitle || ""),
+      "Course: " + (T.courseTitle || "") + (T.sourceCourse ? " (adapted from \u201c" + T.sourceCourse + "\u201d)" : ""),
+      "Date: " + longDate(new Date(s.at)), "",
+      "Prompt: " + (T.prompt || "")
+    ];
+    if (T.questions && T.questions.length) {
+      lines.push("", "Guiding questions:");
+      T.questions.forEach(function (q) { lines.push("- " + q); });
+    }
+    lines.push("", "My reflection:", s.text, "");
+    return lines.join("\r\n");
+  }
+  function showRecord() {
+    if (!record || !state.submitted) { return; }
+    var at = new Date(state.submitted.at);
+    $("sb-record-date").textContent = longDate(at);
+    $("sb-record-text").textContent = state.submitted.text;
+    var day = isNaN(at) ? "" : "-" + at.toISOString().slice(0, 10);
+    setDownload($("sb-record-dl"), recordText(), "text/plain;charset=utf-8",
+      "reflection-" + (T.stepId || "step") + day + ".txt");
+    show(record, true);
+  }
+  if (form && text) {
+    show(form.querySelector(".sb-actions"), true);
+    updateCount(false);
+    text.addEventListener("input", onInput);
+    text.addEventListener("blur", saveDraft);
+    // Dictation tools may change the value without input events: poll while focused.
+    setInterval(function () { if (doc.activeElement === text && text.value !== lastValue) { onInput(); } }, 1000);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var v = text.value, msg = validate(v);
+      setError(msg);
+      if (msg) { text.focus(); return; }
+      clearTimeout(draftTimer);
+      var prev = {draft: state.draft, submitted: state.submitted};
+      state.draft = v;
+      state.submitted = {text: v, at: new Date().toISOString()};
+      call("submit").then(function (r) {
+        if (r.ok) { showRecord(); status("Reflection submitted. You can download or print a copy below."); }
+        else {
+          state.draft = prev.draft; state.submitted = prev.submitted;
+          alertMsg("Your reflection could not be submitted (" + (r.error || "unknown error") + "). Copy your text into a document of your own, then try again.");
+        }
+      });
+    });
+    $("sb-print").addEventListener("click", function () {
+      doc.body.classList.add("sb-print-record");
+      window.print();
+    });
+    window.addEventListener("afterprint", function () { doc.body.classList.remove("sb-print-record"); });
+  }
+
+  /* ---------- finish ---------- */
+  var finishBtn = $("sb-finish");
+  if (isLms && finishBtn) {
+    show(finishBtn.parentNode, true);
+    finishBtn.addEventListener("click", function () {
+      flush();
+      call("finish").then(function (r) {
+        if (r.ok) { status("You have finished this step. You can close this window."); }
+        else { alertMsg("This step could not be finished (" + (r.error || "unknown error") + "). Try again, or tell your course administrator."); }
+      });
+    });
+  }
+  function flush() {
+    if (text && text.value !== state.draft && !(limit && text.value.length > limit)) { state.draft = text.value; }
+    if (media && media.currentTime) { state.position = Math.round(media.currentTime * 10) / 10; }
+  }
+  doc.addEventListener("visibilitychange", function () {
+    if (doc.visibilityState === "hidden") { flush(); call("save", "position"); }
+  });
+  window.addEventListener("pagehide", function () { flush(); call("finish"); });
+
+  /* ---------- restore ---------- */
+  call("open").then(function (r) {
+    var s = r && r.state;
+    if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
+    if (!s) { return; }
+    state.draft = typeof s.draft === "string" ? s.draft : "";
+    state.submitted = s.submitted && typeof s.submitted.text === "string" ? s.submitted : null;
+    state.position = +s.position || 0;
+    restorePosition(state.position);
+    if (text && !text.value) {
+      text.value = state.draft || (state.submitted ? state.submitted.text : "");
+      lastValue = text.value;
+      updateCount(false);
+    }
+    if (state.submitted) {
+      showRecord();
+      status("You submitted your reflection on " + longDate(new Date(state.submitted.at)) + ".");
+    } else if (state.draft) { status("Your saved draft has been restored"); }
+  });
+})();
