@@ -63,5 +63,6 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
                 dst.writestr(item, src.read(item))
     bad = run("validate", str(broken))
     assert bad.returncode == 1
-    assert any(line.startswith("index.html:") for line in bad.stdout.splitlines()), bad.stdout
+    assert any(line.startswith("imsmanifest.xml:") and "'index.html' is not in the package" in line
+               for line in bad.stdout.splitlines()), bad.stdout
     assert run("validate", str(tmp_path / "missing.zip")).returncode == 2
