@@ -7,7 +7,7 @@ The field descriptions double as the JSON Schema that editors use for autocomple
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,7 +105,7 @@ class Reflection(_Strict):
         return self
 
 
-class Completion(str, Enum):
+class Completion(StrEnum):
     """When the step counts as completed."""
 
     REFLECTION_SUBMITTED = "reflection-submitted"

@@ -79,7 +79,7 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
     images: tuple[tuple[str, Path], ...] = ()
     if step.body_markdown and step.body_path is not None:
         rendered = render_markdown(step.body_markdown, step.body_path, step.dir, f"media/{step.id}")
-        body_html, images = Markup(rendered.html), rendered.images  # noqa: S704 - escaped by markdown-it
+        body_html, images = Markup(rendered.html), rendered.images  # escaped by markdown-it
     reflection = None
     limit = None
     if source.reflection is not None:

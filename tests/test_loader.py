@@ -33,7 +33,7 @@ def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
     with pytest.raises(SourceErrors) as exc:
         load_course(course)
     text = "\n".join(_messages(exc))
-    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l.startswith("licnce"))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("licnce"))
     assert f"course.yml:{line}:1: unknown key 'licnce'" in text
     assert "did you mean 'licence'" in text
     assert "missing required key 'licence'" in text
@@ -45,7 +45,7 @@ def test_nested_type_error_points_at_value(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("max_length: 4000", "max_length: lots"))
     with pytest.raises(SourceErrors) as exc:
         load_course(course)
-    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "max_length" in l)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "max_length" in text)
     (message,) = _messages(exc)
     assert f"step.yml:{line}:" in message and "reflection.max_length" in message
 
@@ -89,7 +89,7 @@ def test_completion_needs_reflection(tmp_path: Path) -> None:
     course = copy_example(tmp_path)
     path = step_file(course)
     text = path.read_text()
-    head, _, tail = text.partition("reflection:")
+    head, _, _ = text.partition("reflection:")
     path.write_text(head + "completion: reflection-submitted\n")
     with pytest.raises(SourceErrors) as exc:
         load_course(course)
@@ -99,6 +99,6 @@ def test_completion_needs_reflection(tmp_path: Path) -> None:
 def test_duration_read_from_mp4_header(tmp_path: Path) -> None:
     course = copy_example(tmp_path)
     path = step_file(course)
-    path.write_text("\n".join(l for l in path.read_text().splitlines() if "duration:" not in l) + "\n")
+    path.write_text("\n".join(text for text in path.read_text().splitlines() if "duration:" not in text) + "\n")
     loaded = load_course(course)
     assert loaded.steps[0].duration == pytest.approx(87.06, abs=0.1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scorm_builder.build import build_course
-from scorm_builder.errors import PackageInvalid
+from scorm_builder.errors import PackageInvalid, SourceErrors
 from scorm_builder.package import write_zip
 from tests.helpers import EXAMPLE, copy_example, step_file
 
@@ -35,7 +35,7 @@ def test_source_error_leaves_dist_untouched(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()
     (out / "keep.txt").write_text("x")
-    with pytest.raises(Exception):
+    with pytest.raises(SourceErrors):
         build_course(course, ["web", "scorm12"], out)
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
 

@@ -14,7 +14,7 @@ from scorm_builder.preview import RangeRequestHandler, make_server
 class RecordingHandler(RangeRequestHandler):
     """Records request paths and answers POSTs (LMS commit URLs) with a JSON success."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         self.server.requests_seen.append(self.path)  # type: ignore[attr-defined]
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
