@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from scorm_builder.errors import Diagnostic, Location, SourceError
+from scorm_builder.transcript import parse_clock, split_label
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -62,9 +63,6 @@ REFLECTION_MAX = 4000
 
 # --- line classification ----------------------------------------------------------------
 
-_SECONDS_RE = re.compile(r"^\d+(?:\.\d+)?$")
-# 4:05, 75:10, 1:02:03.5 (minutes must be 0-59 once hours are given; seconds always 0-59)
-_CLOCK_RE = re.compile(r"^(?:(?P<h>\d+):(?P<hm>[0-5]?\d)|(?P<m>\d+)):(?P<s>[0-5]\d(?:\.\d+)?)$")
 
 # Menu and player words a saved page scatters around its content. Matched against the whole
 # stripped line, case-insensitively, so a sentence that merely contains one is never dropped.
@@ -102,8 +100,6 @@ _FOOTER_RE = re.compile(
 )
 _CREATED_BY_RE = re.compile(r"^Created by\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 
-# "NAME:" opening a paragraph: capitals, digits, spaces and .'- (at least one letter).
-_LABEL_RE = re.compile(r"^(?P<label>[^\W\d_a-z][\w .'’\-]{0,39}?):(?=\s|$)")
 
 # A sentence that sends the learner to the public comments.
 _COMMENTS_NOUN = r"(?:the\s+)?(?:comments?|discussion)(?:\s+(?:section|area|box|thread|below))?"
@@ -132,32 +128,16 @@ def _is_chrome(line: str) -> bool:
 
 
 def parse_timestamp(text: str) -> float | None:
-    """Seconds for a timestamp line (``23.4``, ``190``, ``4:05``, ``1:02:03.5``), else None."""
-    text = text.strip()
-    if _SECONDS_RE.match(text):
-        return float(text)
-    m = _CLOCK_RE.match(text)
-    if not m:
-        return None
-    seconds = float(m.group("s"))
-    if m.group("h") is not None:
-        return int(m.group("h")) * 3600 + int(m.group("hm")) * 60 + seconds
-    return int(m.group("m")) * 60 + seconds
+    """Seconds for a timestamp line (``23.4``, ``190``, ``4:05``, ``1:02:03.5``), else None.
+
+    The page and the course's transcript.txt share one timestamp grammar, owned by transcript.py.
+    """
+    return parse_clock(text.strip())
 
 
 def speaker_label(text: str) -> str | None:
     """The ``NAME`` of a paragraph opening with ``NAME:``, as written; None without one."""
-    m = _LABEL_RE.match(text)
-    if not m:
-        return None
-    label = m.group("label")
-    if not any(c.isalpha() for c in label):
-        return None
-    if any(c.isalpha() and not c.isupper() for c in label):
-        return None
-    if any(not (c.isalnum() or c in " .'’-") for c in label):
-        return None
-    return label
+    return split_label(text)[0]
 
 
 # --- parsed page -------------------------------------------------------------------------
