@@ -308,6 +308,21 @@ def _timing(line: str, number: int, path: Path, pattern: re.Pattern[str], exampl
     return start, end
 
 
+_MISTYPED_TIMING = re.compile(r"^\s*\d+:\d.*(-+>|–>|—>|\s-\s)")
+
+
+def _timing_index(block: Sequence[str], first: int, path: Path, example: str) -> int:
+    """Index of the timing line in a cue block: the first line, or the second after an identifier."""
+    for index in (0, 1):
+        if index < len(block) and "-->" in block[index]:
+            return index
+        if index < len(block) and _MISTYPED_TIMING.match(block[index]):
+            raise SourceError(Location(path, first + index, 1),
+                              f"bad timing line {block[index].strip()!r}", f"write e.g. {example}")
+    raise SourceError(Location(path, first + min(1, len(block) - 1), 1),
+                      "expected a cue timing line", f"write e.g. {example}")
+
+
 def _cue_text(lines: Sequence[str]) -> tuple[str | None, str]:
     """First voice name and the plain text of a cue (tags removed, entities decoded)."""
     raw = "\n".join(lines)
@@ -332,10 +347,7 @@ def _parse_vtt_cues(text: str, path: Path) -> list[_SourceCue]:
         head = block[0].strip()
         if re.match(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)", head):
             continue
-        timing_index = 0 if "-->" in block[0] else 1
-        if timing_index >= len(block) or "-->" not in block[timing_index]:
-            raise SourceError(Location(path, first + timing_index, 1),
-                              "expected a cue timing line", f"write e.g. {example}")
+        timing_index = _timing_index(block, first, path, example)
         number = first + timing_index
         start, end = _timing(block[timing_index], number, path, _VTT_STAMP, example,
                              cues[-1] if cues else None)
@@ -349,13 +361,10 @@ def _parse_srt_cues(text: str, path: Path) -> list[_SourceCue]:
     cues: list[_SourceCue] = []
     example = "00:00:01,000 --> 00:00:04,500"
     for first, block in _blocks(lines, 0):
-        timing_index = 0 if "-->" in block[0] else 1
+        timing_index = _timing_index(block, first, path, example)
         if timing_index == 1 and not block[0].strip().isdigit():
             raise SourceError(Location(path, first, 1), f"expected a cue number, got {block[0].strip()!r}",
                               "an SRT cue is a number line, a timing line and its text")
-        if timing_index >= len(block) or "-->" not in block[timing_index]:
-            raise SourceError(Location(path, first + timing_index, 1),
-                              "expected a cue timing line", f"write e.g. {example}")
         number = first + timing_index
         start, end = _timing(block[timing_index], number, path, _SRT_STAMP, example,
                              cues[-1] if cues else None)
