@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scorm_builder.captions import CaptionStats, caption_stats
 from scorm_builder.errors import Diagnostic
 from scorm_builder.loader import load_course
 from scorm_builder.package import Content, write_zip
@@ -32,6 +33,7 @@ class CourseBuild:
     course_id: str
     results: list[BuildResult] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    captions: dict[str, CaptionStats] = field(default_factory=dict)
 
 
 def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
@@ -53,7 +55,8 @@ def build_course(course_dir: Path, targets: list[str], out_dir: Path) -> CourseB
     """Build ``course_dir`` for each target into ``out_dir``; nothing is written on error."""
     loaded = load_course(course_dir)
     plan = make_plan(loaded)
-    outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings))
+    outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings),
+                          captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues})
     for name in targets:
         started = time.perf_counter()
         target = TARGETS[name]()

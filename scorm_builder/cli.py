@@ -65,6 +65,8 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
             warned = True
+        for step_id, stats in outcome.captions.items():
+            click.echo(f"captions for {step_id}: {stats.summary()}")
         for result in outcome.results:
             click.echo(f"built {result.path} ({result.target}, {result.entries} files, "
                        f"{result.size / 1024:.0f} KB, {result.seconds:.2f} s)")
