@@ -1,0 +1,158 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the built-in theme's step page, in several states,
+plus the scripted checks axe cannot make (reflow, target size of our own controls, focus, forced colours)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_page_browser import clip, site  # noqa: F401 - session fixtures shared with the browser tests
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def run_axe(page: Any) -> dict[str, Any]:
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is not installed (npm ci)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+    )
+
+
+def assert_no_violations(page: Any, label: str) -> None:
+    result = run_axe(page)
+    problems = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert problems == [], f"axe violations ({label}):\n{json.dumps(problems, indent=1)}"
+
+
+def _ready(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("document.getElementById('sb-media').readyState >= 1")
+    page.wait_for_function("document.querySelectorAll('#sb-transcript .sb-seek').length > 0")
+
+
+@pytest.fixture()
+def wide(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def narrow(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    yield context.new_page()
+    context.close()
+
+
+def test_axe_default_state(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    assert_no_violations(wide, "default, 1280 px")
+
+
+def test_axe_playing_with_current_paragraph(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    wide.get_by_role("button", name="Play from 0:04", exact=True).click()
+    wide.wait_for_function("document.querySelector('#sb-transcript [aria-current]') !== null")
+    wide.evaluate("document.getElementById('sb-media').pause()")
+    assert_no_violations(wide, "transcript current paragraph")
+
+
+def test_axe_error_state(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    wide.get_by_role("button", name="Submit reflection").click()
+    assert wide.locator("#sb-text").get_attribute("aria-invalid") == "true"
+    assert_no_violations(wide, "form error")
+
+
+def test_axe_submitted_state(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    wide.locator("#sb-text").fill("A reflection long enough to submit.")
+    wide.get_by_role("button", name="Submit reflection").click()
+    wide.wait_for_function("!document.getElementById('sb-record').hidden")
+    assert_no_violations(wide, "submitted record")
+
+
+def test_axe_and_reflow_at_320px(narrow: Any, site: Path) -> None:  # noqa: F811
+    _ready(narrow, site.as_uri())
+    assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_violations(narrow, "320 px")
+    narrow.get_by_role("button", name="Submit reflection").click()
+    assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_violations(narrow, "320 px, form error")
+
+
+def test_axe_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811
+    wide.emulate_media(forced_colors="active")
+    _ready(wide, site.as_uri())
+    wide.get_by_role("button", name="Play from 0:02", exact=True).click()
+    wide.evaluate("document.getElementById('sb-media').pause()")
+    border = wide.evaluate("getComputedStyle(document.getElementById('p2')).borderLeftWidth")
+    assert float(border[:-2]) >= 4
+    assert_no_violations(wide, "forced colours")
+
+
+def test_page_structure(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    assert wide.evaluate("document.documentElement.lang") == "en-GB"
+    assert wide.title().startswith("The evidence for improved outcomes")
+    assert wide.locator("main").count() == 1 and wide.locator("h1").count() == 1
+    heads = wide.evaluate("[...document.querySelectorAll('main h2')].map(h => h.textContent)")
+    assert heads[:2] == ["Video", "Transcript"] and "Reflection" in heads
+    # the skip link is the first tab stop and moves focus to main
+    wide.keyboard.press("Tab")
+    assert wide.evaluate("document.activeElement.textContent") == "Skip to main content"
+    wide.keyboard.press("Enter")
+    assert wide.evaluate("document.activeElement.id") == "main"
+    # the transcript box is a keyboard-scrollable, labelled region with no live region
+    box = wide.locator("#sb-transcript")
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+    assert box.get_attribute("aria-label")
+    # the reflection hint carries the limit and the privacy note
+    hint_ids = wide.locator("#sb-text").get_attribute("aria-describedby").split()
+    hint = " ".join(wide.locator(f"#{i}").inner_text() for i in hint_ids)
+    assert "You can enter up to 4,000 characters" in hint
+    assert "identify a patient, service user or colleague" in hint
+    assert "If no, what else matters?" in hint
+    assert wide.locator("[maxlength]").count() == 0
+    assert wide.locator("#sb-status").get_attribute("role") == "status"
+    assert wide.locator("#sb-alert").get_attribute("role") == "alert"
+
+
+def test_own_controls_are_at_least_24px_and_focus_is_visible(narrow: Any, site: Path) -> None:  # noqa: F811
+    _ready(narrow, site.as_uri())
+    small = narrow.evaluate(
+        """() => [...document.querySelectorAll('button, input, .sb-bar a')]
+              .filter(e => e.offsetParent !== null)
+              .map(e => [e.id || e.textContent.trim(), e.getBoundingClientRect()])
+              .filter(([, r]) => r.width < 24 || r.height < 24).map(([n]) => n)"""
+    )
+    assert small == []
+    btn = narrow.get_by_role("button", name="Play from 0:00", exact=True)
+    btn.focus()
+    narrow.keyboard.press("Tab")
+    narrow.keyboard.press("Shift+Tab")
+    outline = narrow.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert narrow.evaluate("document.activeElement.className") == "sb-seek"
+    assert outline == "solid"
+
+
+def test_reduced_motion_scrolls_instantly(browser: Any, site: Path) -> None:  # noqa: F811
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        _ready(page, site.as_uri())
+        assert page.evaluate("getComputedStyle(document.getElementById('sb-transcript')).scrollBehavior") == "auto"
+    finally:
+        context.close()
