@@ -208,8 +208,7 @@ def _check_manifest(tree: etree._ElementTree, files: dict[str, zipfile.ZipInfo],
         qn = etree.QName(root)
         report.add(
             MANIFEST,
-            f"root element is <{qn.localname}> in namespace {qn.namespace or '(none)'}, "
-            f"not <manifest> in {NS_IMSCP}",
+            f"root element is <{qn.localname}> in namespace {qn.namespace or '(none)'}, not <manifest> in {NS_IMSCP}",
             root.sourceline,
         )
         return set()
@@ -227,7 +226,11 @@ def _check_metadata(root: etree._Element, cp: str, report: _Report) -> None:
     """``schemaversion`` picks the runtime API in Moodle, so it must say exactly 1.2."""
     metadata = root.find(f"{cp}metadata")
     if metadata is None:
-        report.add(MANIFEST, "no <metadata> with <schema>ADL SCORM</schema> and <schemaversion>1.2", 1)
+        report.add(
+            MANIFEST,
+            "no <metadata> with <schema>ADL SCORM</schema> and <schemaversion>1.2",
+            root.sourceline,
+        )
         return
     schema = metadata.find(f"{cp}schema")
     version = metadata.find(f"{cp}schemaversion")
@@ -258,9 +261,7 @@ def _check_schema_location(root: etree._Element, files: dict[str, zipfile.ZipInf
         needed.add(SCORM12_FILES[NS_XML])  # imported by imscp and imsmd
     for loc in sorted(needed):
         if loc not in files:
-            report.add(
-                MANIFEST, f"xsi:schemaLocation names {loc}, which is not in the package", root.sourceline
-            )
+            report.add(MANIFEST, f"xsi:schemaLocation names {loc}, which is not in the package", root.sourceline)
 
 
 @dataclass(frozen=True)
@@ -270,22 +271,19 @@ class _Resource:
     line: int
 
 
-def _check_structure(
-    root: etree._Element, cp: str, files: dict[str, zipfile.ZipInfo], report: _Report
-) -> set[str]:
+def _check_structure(root: etree._Element, cp: str, files: dict[str, zipfile.ZipInfo], report: _Report) -> set[str]:
     """Resources, their SCORM type, identifierrefs and every href; return referenced paths."""
     referenced: set[str] = set()
     resources: dict[str, _Resource] = {}
     manifest_base = root.get(_XML_BASE, "")
     res_parent = root.find(f"{cp}resources")
     res_base = res_parent.get(_XML_BASE, "") if res_parent is not None else ""
-    adlcp_bound = root.nsmap.get("adlcp")
 
     for res in root.iter(f"{cp}resource"):
         rid = res.get("identifier", "")
         line = res.sourceline or 0
         label = f"resource {rid!r}"
-        scormtype = _check_scormtype(res, label, adlcp_bound, report)
+        scormtype = _check_scormtype(res, label, report)
         if (res.get("type") or "") != "webcontent":
             report.add(MANIFEST, f"{label} has type={res.get('type')!r}; it must be 'webcontent'", line)
         base = _join_base(manifest_base, res_base, res.get(_XML_BASE, ""))
@@ -318,12 +316,12 @@ def _check_structure(
     return referenced
 
 
-def _check_scormtype(res: etree._Element, label: str, adlcp_bound: str | None, report: _Report) -> str | None:
+def _check_scormtype(res: etree._Element, label: str, report: _Report) -> str | None:
     """Moodle reads ``ADLCP:SCORMTYPE`` literally: lower-case 1.2 name, prefix exactly adlcp."""
     line = res.sourceline
     value = res.get(_ADLCP_SCORMTYPE)
     if value is not None:
-        if adlcp_bound != NS_ADLCP:
+        if res.nsmap.get("adlcp") != NS_ADLCP:
             prefixes = sorted(p for p, ns in res.nsmap.items() if ns == NS_ADLCP and p)
             shown = f"'{prefixes[0]}'" if prefixes else "another prefix"
             report.add(
@@ -347,8 +345,7 @@ def _check_scormtype(res: etree._Element, label: str, adlcp_bound: str | None, r
             ns = etree.QName(name).namespace
             report.add(
                 MANIFEST,
-                f"{label} has scormtype in namespace {ns or '(none)'}; it must be adlcp:scormtype "
-                f"in {NS_ADLCP}",
+                f"{label} has scormtype in namespace {ns or '(none)'}; it must be adlcp:scormtype in {NS_ADLCP}",
                 line,
             )
         return res.get(name)
@@ -367,9 +364,7 @@ def _check_item(item: etree._Element, cp: str, resources: dict[str, _Resource], 
     line = item.sourceline
     if ref is None:
         if item.find(f"{cp}item") is None:
-            report.add(
-                MANIFEST, f"item {iid!r} has no identifierref and no child items; it launches nothing", line
-            )
+            report.add(MANIFEST, f"item {iid!r} has no identifierref and no child items; it launches nothing", line)
         return
     target = resources.get(ref)
     if target is None:
@@ -487,9 +482,7 @@ def _check_vtt_timings(name: str, lines: Iterable[str], report: _Report) -> None
             continue
         match = _VTT_TIMING.match(line.strip())
         if not match:
-            report.add(
-                name, f"malformed cue timing {line.strip()!r} (want 00:00:01.000 --> 00:00:02.500)", number
-            )
+            report.add(name, f"malformed cue timing {line.strip()!r} (want 00:00:01.000 --> 00:00:02.500)", number)
         elif _seconds(match.group(2)) <= _seconds(match.group(1)):
             report.add(name, "cue ends before it starts", number)
 
