@@ -6,12 +6,15 @@ packager writes in one go.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
+from scorm_builder.errors import Location, SourceError
 from scorm_builder.markdown import render_markdown
 from scorm_builder.models import interaction_id
 from scorm_builder.plan import BuildPlan, StepPlan
@@ -46,12 +49,26 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
     for step_plan in plan.steps:
         context, images = _step_context(plan, step_plan, target, course)
         copies.extend(images)
-        pages[step_plan.page] = env.get_template("step.html").render(context).encode("utf-8")
+        pages[step_plan.page] = _render(env, "step.html", context).encode("utf-8")
     if target.standalone and plan.contents_page:
         steps = [{"href": s.page, "title": s.step.source.title, "intro": s.step.source.intro} for s in plan.steps]
-        html = env.get_template("contents.html").render(course=course, steps=steps, target=_target(target))
+        html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target)})
         pages[plan.contents_page] = html.encode("utf-8")
     return Rendered(pages, tuple(copies))
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; a broken (overridden) template is reported at its file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(Path(exc.filename or name), exc.lineno or 0)
+        raise SourceError(where, f"template syntax error: {exc.message}", "fix the template") from None
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        where = Location(Path(frames[-1].filename), frames[-1].lineno or 0) if frames else Location(Path(name))
+        raise SourceError(where, f"template error: {exc}", "check the names the template uses "
+                          "against docs/architecture.md") from None
 
 
 def _course_context(plan: BuildPlan) -> dict[str, Any]:

@@ -102,3 +102,27 @@ def test_duration_read_from_mp4_header(tmp_path: Path) -> None:
     path.write_text("\n".join(text for text in path.read_text().splitlines() if "duration:" not in text) + "\n")
     loaded = load_course(course)
     assert loaded.steps[0].duration == pytest.approx(87.06, abs=0.1)
+
+
+def test_course_template_override_is_used_and_errors_name_the_line(tmp_path: Path) -> None:
+    from scorm_builder.build import build_course
+
+    course = copy_example(tmp_path)
+    overrides = course / "templates" / "assets"
+    overrides.mkdir(parents=True)
+    (overrides / "step.css").write_text("body { color: #111; } /* course override */\n")
+    result = build_course(course, ["web"], tmp_path / "dist").results[0].path
+    import zipfile
+
+    with zipfile.ZipFile(result) as archive:
+        assert b"course override" in archive.read("assets/step.css")
+        assert b"step.js" in archive.read("index.html")
+    (course / "templates" / "step.html").write_text("<p>{{ step.title }}</p>\n<p>{% if %}</p>\n")
+    with pytest.raises(SourceError) as exc:
+        build_course(course, ["web"], tmp_path / "dist2")
+    assert f"{course / 'templates' / 'step.html'}:2: template syntax error" in str(exc.value)
+    (course / "templates" / "step.html").write_text("<p>{{ step.title }}</p>\n<p>{{ step.nope.deeper }}</p>\n")
+    with pytest.raises(SourceError) as exc:
+        build_course(course, ["web"], tmp_path / "dist3")
+    assert f"{course / 'templates' / 'step.html'}:2: template error" in str(exc.value)
+    assert not (tmp_path / "dist2").exists() and not (tmp_path / "dist3").exists()
