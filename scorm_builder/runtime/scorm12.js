@@ -1,0 +1,454 @@
+/* scorm-builder runtime for SCORM 1.2 (LMSInitialize ... LMSFinish).
+ * Registers a backend factory for assets/step.js; see docs/architecture.md and runtime/README.md.
+ * Plain ES2017, no dependencies, no network of its own: every byte goes through the LMS's API object.
+ */
+(function () {
+  "use strict";
+
+  var SUSPEND_MAX = 4096;        // cmi.suspend_data and cmi.comments: CMIString4096
+  var LOCATION_MAX = 255;        // cmi.core.lesson_location: CMIString256
+  var RESPONSE_MAX = 255;        // cmi.interactions.n.student_response (fill-in): CMIString255
+  var HEADER_ROOM = 96;          // kept free in suspend_data for the header (worst case today: 68)
+  var MAX_REFLECTION = SUSPEND_MAX - HEADER_ROOM;   // 4000 UTF-16 units
+  var COMMIT_EVERY_MS = 30000;   // drafts: at most one LMSCommit per 30 s
+  var SEARCH_LIMIT = 500;        // frames to climb looking for window.API
+  var MAGIC = "SB1";             // first field of our suspend_data header
+
+  /* ---------- finding the API ---------- */
+
+  function probe(win) {
+    try {
+      var api = win.API;
+      if (api && typeof api.LMSInitialize === "function") { return api; }
+    } catch (e) { /* cross-origin frame: keep climbing */ }
+    return null;
+  }
+
+  function climb(win) {
+    for (var hops = 0; win && hops <= SEARCH_LIMIT; hops++) {
+      var api = probe(win);
+      if (api) { return api; }
+      var up = null;
+      try { up = win.parent; } catch (e) { up = null; }
+      if (!up || up === win) { return null; }
+      win = up;
+    }
+    return null;
+  }
+
+  function findAPI(start) {
+    var api = climb(start);
+    if (api) { return api; }
+    var openers = [];
+    try { if (start.top && start.top.opener) { openers.push(start.top.opener); } } catch (e) { /* ignore */ }
+    try { if (start.opener) { openers.push(start.opener); } } catch (e) { /* ignore */ }
+    for (var i = 0; i < openers.length; i++) {
+      api = climb(openers[i]);
+      if (api) { return api; }
+    }
+    return null;
+  }
+
+  /* ---------- suspend_data encoding ----------
+   * "SB1;key=value;...\n" then the text, raw (newlines and quotes cost one unit each).
+   *   s=<submitted at>  n=<length of the submitted text, which opens the body>
+   *   k=<p>,<q>         the draft differs from the submitted text: it is the text's first p units,
+   *                     then the rest of the body, then the text's last q units
+   *   c=1               cmi.comments has been written (Moodle appends: never write it again)
+   *   i=<index>         interaction index written for the submitted text
+   * Without s/n the whole body is the draft. Unknown keys are ignored.
+   */
+
+  function lines(s) { return String(s == null ? "" : s).replace(/\r\n?/g, "\n"); }
+
+  function stamp(at) { return String(at == null ? "" : at).replace(/[^0-9A-Za-z:.+-]/g, "").slice(0, 30); }
+
+  function encode(state, flags) {
+    state = state || {};
+    flags = flags || {};
+    var fields = [MAGIC];
+    var draft = lines(state.draft);
+    var body = draft;
+    if (state.submitted) {
+      var text = lines(state.submitted.text);
+      fields.push("s=" + stamp(state.submitted.at), "n=" + text.length);
+      body = text;
+      if (draft !== text) {
+        var most = Math.min(text.length, draft.length);
+        var p = 0;
+        while (p < most && text.charCodeAt(p) === draft.charCodeAt(p)) { p++; }
+        var q = 0;
+        while (q < most - p && text.charCodeAt(text.length - 1 - q) === draft.charCodeAt(draft.length - 1 - q)) { q++; }
+        fields.push("k=" + p + "," + q);
+        body += draft.slice(p, draft.length - q);
+      }
+    }
+    if (flags.comments) { fields.push("c=1"); }
+    if (flags.interaction != null) { fields.push("i=" + flags.interaction); }
+    return fields.join(";") + "\n" + body;
+  }
+
+  function decode(data) {
+    data = lines(data);
+    var end = data.indexOf("\n");
+    if (end < 0) { return null; }
+    var head = data.slice(0, end).split(";");
+    if (head[0] !== MAGIC) { return null; }
+    var f = {};
+    for (var i = 1; i < head.length; i++) {
+      var eq = head[i].indexOf("=");
+      if (eq > 0) { f[head[i].slice(0, eq)] = head[i].slice(eq + 1); }
+    }
+    var body = data.slice(end + 1);
+    var out = { draft: body, submitted: null, comments: f.c === "1", interaction: null };
+    if (/^\d+$/.test(f.i || "")) { out.interaction = parseInt(f.i, 10); }
+    if (/^\d+$/.test(f.n || "")) {
+      var n = parseInt(f.n, 10);
+      var text = body.slice(0, n);
+      out.submitted = { text: text, at: f.s || "" };
+      out.draft = text;
+      var k = /^(\d+),(\d+)$/.exec(f.k || "");
+      if (k) {
+        out.draft = text.slice(0, +k[1]) + body.slice(n) + text.slice(text.length - +k[2]);
+      }
+    }
+    return out;
+  }
+
+  /* ---------- value formats ---------- */
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function timespan(ms) {                       // CMITimespan HH[HH]:MM:SS, never "0:00:05"
+    var s = Math.max(0, Math.round((Number(ms) || 0) / 1000));
+    if (s > 9999 * 3600 + 3599) { s = 9999 * 3600 + 3599; }
+    return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
+  }
+
+  function timeOfDay(d) {                       // CMITime HH:MM:SS, local time
+    d = d || new Date();
+    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+  }
+
+  function cut(s, max) {                        // at most max UTF-16 units, never half a surrogate pair
+    if (s.length <= max) { return s; }
+    var n = max;
+    var c = s.charCodeAt(n - 1);
+    if (c >= 0xd800 && c <= 0xdbff) { n--; }
+    return s.slice(0, n);
+  }
+
+  function cutUtf8(s, maxBytes) {               // for an LMS that counts bytes
+    var bytes = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      var w = c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c <= 0xdbff) ? 4 : (c >= 0xdc00 && c <= 0xdfff) ? 0 : 3;
+      if (bytes + w > maxBytes) { return s.slice(0, i); }
+      bytes += w;
+    }
+    return s;
+  }
+
+  function flatten(text) {                      // one line: newlines and other controls become spaces
+    return lines(text).replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+  }
+
+  function shorten(s, max) {                    // mark a cut with "…"
+    return s.length <= max ? s : cut(s, max - 1) + "\u2026";
+  }
+
+  function responses(text) {                    // student_response candidates, in the order tried
+    var flat = flatten(text);
+    var list = [shorten(flat, RESPONSE_MAX), cutUtf8(flat, RESPONSE_MAX), cut(flat.replace(/[^\x20-\x7e]/g, "?"), RESPONSE_MAX)];
+    return list.filter(function (v, i) { return list.indexOf(v) === i; });
+  }
+
+  function identifier(pageData) {
+    var raw = pageData.interactionId || ("reflection_" + (pageData.stepId || ""));
+    var id = String(raw).replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 255);
+    return id || "reflection";
+  }
+
+  function position(seconds) {
+    var t = Number(seconds);
+    if (!isFinite(t) || t <= 0) { return ""; }
+    return String(Math.round(t * 10) / 10).slice(0, LOCATION_MAX);
+  }
+
+  /* ---------- the backend ---------- */
+
+  var unloading = false;
+  window.addEventListener("pagehide", function () { unloading = true; });
+  window.addEventListener("pageshow", function () { unloading = false; });
+
+  function createBackend(api, pageData) {
+    pageData = pageData || {};
+    var completion = pageData.completion === "viewed" ? "viewed" : "reflection-submitted";
+    var opened = null;        // result of open()
+    var live = false;         // initialised and not finished
+    var finished = null;      // result of finish()
+    var startedAt = 0;
+    var status = "";
+    var flags = { comments: false, interaction: null };
+    var storedText = null;    // submitted text the interaction/comments were written for
+    var stored = { suspend: null, location: null };
+    var dirty = false;
+    var lastCommit = 0;
+    var timer = null;
+    var pending = [];         // errors from background commits, reported by the next call
+    var lastState = null;
+
+    function lastError() {
+      var code = "?";
+      var text = "";
+      try { code = String(api.LMSGetLastError()); } catch (e) { /* ignore */ }
+      if (code !== "0") {
+        try { text = String(api.LMSGetErrorString(code) || ""); } catch (e) { /* ignore */ }
+      }
+      return { code: code, text: text };
+    }
+
+    function failure(what, call, err) {
+      return what + ": the LMS refused " + call + " (error " + err.code + (err.text ? ": " + err.text : "") + ").";
+    }
+
+    function run(fn, args) {
+      try { return { ret: String(api[fn].apply(api, args)) }; } catch (e) { return { ret: "false", thrown: e }; }
+    }
+
+    function call(fn, arg, what) {      // LMSInitialize/Commit/Finish: null or an error message
+      var r = run(fn, [arg]);
+      if (r.ret === "true") { return null; }
+      var err = r.thrown ? { code: "exception", text: String(r.thrown && r.thrown.message || r.thrown) } : lastError();
+      return failure(what, fn + '("")', err);
+    }
+
+    function get(el) {
+      var r = run("LMSGetValue", [el]);
+      var err = r.thrown ? { code: "exception", text: String(r.thrown) } : lastError();
+      return { value: r.thrown || r.ret === "null" || r.ret === "undefined" ? "" : r.ret, code: err.code, err: err };
+    }
+
+    function set(el, value, what) {     // null or an error message; .code on the side for retries
+      var r = run("LMSSetValue", [el, String(value)]);
+      if (r.ret === "true") { set.code = "0"; return null; }
+      var err = r.thrown ? { code: "exception", text: String(r.thrown && r.thrown.message || r.thrown) } : lastError();
+      set.code = err.code;
+      return failure(what, "LMSSetValue(" + el + ")", err);
+    }
+
+    function result(errors) {
+      errors = pending.concat(errors.filter(Boolean));
+      pending = [];
+      return errors.length ? { ok: false, error: errors.join(" ") } : { ok: true };
+    }
+
+    function commit(what) {
+      if (timer) { clearTimeout(timer); timer = null; }
+      var e = call("LMSCommit", "", what);
+      lastCommit = Date.now();
+      if (!e) { dirty = false; }
+      return e;
+    }
+
+    function commitSoon() {
+      if (!dirty || !live) { return null; }
+      var wait = COMMIT_EVERY_MS - (Date.now() - lastCommit);
+      if (wait <= 0) { return commit("Saving your work"); }
+      if (!timer) {
+        timer = setTimeout(function () {
+          timer = null;
+          if (dirty && live) {
+            var e = commit("Saving your work");
+            if (e) { pending.push(e); }
+          }
+        }, wait);
+      }
+      return null;
+    }
+
+    function write(state, what) {       // suspend_data + lesson_location, no commit
+      var errors = [];
+      var data = encode(state, flags);
+      if (data.length > SUSPEND_MAX) {
+        return [what + ": the text is too long for the LMS to keep (at most " + MAX_REFLECTION + " characters fit" +
+          (state && state.submitted ? ", and changes to a submitted answer count on top of it" : "") + ")."];
+      }
+      if (data !== stored.suspend) {
+        var e = set("cmi.suspend_data", data, what);
+        if (e) { errors.push(e); } else { stored.suspend = data; dirty = true; }
+      }
+      var loc = position(state && state.position);
+      if (loc !== stored.location && !(loc === "" && stored.location === null)) {
+        var e2 = set("cmi.core.lesson_location", loc, what);
+        if (e2) { errors.push(e2); } else { stored.location = loc; dirty = true; }
+      }
+      return errors;
+    }
+
+    function notLive() {
+      if (finished) { return "This session with the LMS has ended (Finish was used); later changes are not saved to the LMS."; }
+      return (opened && opened.error) || "Not connected to the LMS.";
+    }
+
+    function setStatus(value, errors) {
+      var e = set("cmi.core.lesson_status", value, "Recording your progress");
+      if (e) { errors.push(e); } else { status = value; dirty = true; }
+    }
+
+    function open() {
+      if (opened) { return opened; }
+      startedAt = Date.now();
+      var e = call("LMSInitialize", "", "Connecting to the LMS");
+      if (e && get("cmi.core.lesson_status").code !== "0") {   // 101 after a reload is still usable
+        opened = { state: null, resumed: false, error: e };
+        return opened;
+      }
+      live = true;
+      lastCommit = Date.now();
+      var errors = [];
+      var entry = get("cmi.core.entry").value;
+      var st = get("cmi.core.lesson_status");
+      if (st.code !== "0") { errors.push(failure("Reading your progress", "LMSGetValue(cmi.core.lesson_status)", st.err)); }
+      status = st.value;
+      var sd = get("cmi.suspend_data");
+      if (sd.code !== "0") { errors.push(failure("Reading your saved work", "LMSGetValue(cmi.suspend_data)", sd.err)); }
+      var loc = get("cmi.core.lesson_location");
+      var comments = get("cmi.comments");
+      var saved = sd.code === "0" ? decode(sd.value) : null;
+      stored.suspend = sd.code === "0" ? lines(sd.value) : null;
+      stored.location = loc.code === "0" ? loc.value : null;
+      if (saved) {
+        flags.comments = saved.comments;
+        flags.interaction = saved.interaction;
+        storedText = saved.submitted && saved.interaction != null ? saved.submitted.text : null;
+      }
+      if (comments.code === "0" && comments.value !== "") { flags.comments = true; }
+      var t = parseFloat(loc.value);
+      var pos = loc.code === "0" && isFinite(t) && t > 0 ? t : 0;
+      var state = saved || pos ? {
+        draft: saved ? saved.draft : "",
+        submitted: saved ? saved.submitted : null,
+        position: pos
+      } : null;
+      lastState = state;
+      var done = status === "completed" || status === "passed";
+      if (status === "not attempted" || status === "") { setStatus("incomplete", errors); }
+      if (completion === "viewed" && !done) { setStatus("completed", errors); }
+      if (dirty) { var c = commit("Recording your progress"); if (c) { errors.push(c); } }
+      setTimeout(function () {           // after step.js has set up its own pagehide handler
+        window.addEventListener("pagehide", function (ev) {
+          if (!live) { return; }
+          if (ev.persisted) { if (dirty) { commit("Saving your work"); } return; }
+          finish(lastState);
+        });
+      }, 0);
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "hidden" && live && dirty) {
+          var c2 = commit("Saving your work");
+          if (c2) { pending.push(c2); }
+        }
+      });
+      opened = { state: state, resumed: entry === "resume" || !!state };
+      if (errors.length) { opened.error = errors.join(" "); }
+      return opened;
+    }
+
+    function save(state, reason) {
+      if (!live) { return { ok: false, error: notLive() }; }
+      lastState = state;
+      var what = reason === "position" ? "Saving your place in the video" : "Saving your draft";
+      var errors = write(state, what);
+      errors.push(commitSoon());
+      return result(errors);
+    }
+
+    function interaction(text) {
+      var what = "Recording your answer";
+      var count = get("cmi.interactions._count");
+      if (count.code === "401") { return null; }            // LMS without interactions: text is in suspend_data
+      if (count.code !== "0") { return failure(what, "LMSGetValue(cmi.interactions._count)", count.err); }
+      var n = parseInt(count.value, 10);
+      if (!(n >= 0)) { n = 0; }
+      var at = "cmi.interactions." + n + ".";
+      var e = set(at + "id", identifier(pageData), what) || set(at + "type", "fill-in", what);
+      if (e) { return e; }
+      var tries = responses(text);
+      for (var i = 0; i < tries.length; i++) {
+        e = set(at + "student_response", tries[i], what);
+        if (!e || set.code !== "405") { break; }
+      }
+      e = e || set(at + "result", "neutral", what) || set(at + "time", timeOfDay(), what);
+      if (!e) { flags.interaction = n; dirty = true; }
+      return e;
+    }
+
+    function submit(state) {
+      if (!live) { return { ok: false, error: notLive() }; }
+      lastState = state;
+      if (!state || !state.submitted) { return result(["Submitting: there is no answer to submit."]); }
+      var text = lines(state.submitted.text);
+      var size = encode(state, { comments: true, interaction: 99999 }).length;
+      if (size > SUSPEND_MAX) { return result(write(state, "Submitting your answer")); }
+      var errors = [];
+      if (storedText !== text || flags.interaction == null) {
+        var e = interaction(text);
+        if (e) { errors.push(e); } else { storedText = text; }
+      }
+      if (!flags.comments) {
+        var c = set("cmi.comments", text, "Storing your answer as a comment");
+        if (!c) { flags.comments = true; dirty = true; } else if (set.code !== "401") { errors.push(c); }
+      }
+      errors = errors.concat(write(state, "Saving your answer"));
+      if (completion === "reflection-submitted" && status !== "completed" && status !== "passed") {
+        setStatus("completed", errors);
+      }
+      errors.push(commit("Saving your answer"));
+      return result(errors);
+    }
+
+    function finish(state) {
+      if (finished) { return finished; }
+      if (!live) { finished = { ok: !opened || !opened.error, error: opened && opened.error }; return finished; }
+      if (state) { lastState = state; }
+      var errors = lastState ? write(lastState, "Saving your work") : [];
+      if (timer) { clearTimeout(timer); timer = null; }
+      var what = "Finishing";
+      var done = status === "completed" || status === "passed" || status === "failed";
+      errors.push(set("cmi.core.session_time", timespan(Date.now() - startedAt), what));
+      errors.push(set("cmi.core.exit", done ? "" : "suspend", what));
+      if (!unloading) { errors.push(commit("Saving your work")); }   // during pagehide LMSFinish commits on its own
+      live = false;
+      errors.push(call("LMSFinish", "", what));
+      finished = result(errors);
+      return finished;
+    }
+
+    return {
+      name: "scorm12",
+      maxReflection: MAX_REFLECTION,
+      open: open,
+      save: save,
+      submit: submit,
+      finish: finish
+    };
+  }
+
+  window.ScormBuilderScorm12 = {
+    encode: encode,
+    decode: decode,
+    findAPI: findAPI,
+    createBackend: createBackend,
+    responses: responses,
+    timespan: timespan,
+    timeOfDay: timeOfDay,
+    identifier: identifier,
+    MAX_REFLECTION: MAX_REFLECTION,
+    SUSPEND_MAX: SUSPEND_MAX
+  };
+
+  (window.ScormBuilderBackends = window.ScormBuilderBackends || []).push(function (pageData) {
+    var api = findAPI(window);
+    return api ? createBackend(api, pageData || {}) : null;
+  });
+}());

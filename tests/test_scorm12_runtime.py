@@ -1,0 +1,424 @@
+"""SCORM 1.2 runtime (scorm_builder/runtime/scorm12.js) against a real LMS-side runtime.
+
+The LMS is scorm-again's ``Scorm12API`` in tests/scorm_host/host12.html, wrapped to record every
+call, its return value and ``LMSGetLastError``. scorm-again is lax about some SCORM 1.2 limits
+(suspend_data up to 64000, student_response length), so the spec limits are checked here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.server import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = ROOT / "tests" / "scorm_host"
+RUNTIME = ROOT / "scorm_builder" / "runtime" / "scorm12.js"
+SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"
+
+TIMESPAN = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
+TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$")
+
+
+def utf16(text: str) -> int:
+    """Length as JavaScript and the SCORM validators count it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def reflection(units: int = 4000) -> str:
+    """A reflection of several paragraphs with quotes, accents and an emoji, ``units`` long."""
+    paragraphs = [
+        'I think "compassion" matters most when staff are tired — that is when it slips.',
+        "Ann's point about outcomes: patients who feel heard take their medication; café chats count too 🙂.",
+        "If no, what else matters? Time, training, and\tteams that back each other up.",
+    ]
+    text, i = "", 0
+    while utf16(text) < units:
+        text += paragraphs[i % 3] + (" More detail." * (i % 4)) + "\n\n"
+        i += 1
+    while utf16(text) > units:
+        text = text[:-1]
+    return text.rstrip("\n") + "x" * (units - utf16(text.rstrip("\n")))
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Iterator[Any]:
+    """A served tree: /host (test LMS + minimal content page), /runtime/scorm12.js."""
+    shutil.copytree(HOST, tmp_path / "host")
+    shutil.copy(SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
+    (tmp_path / "runtime").mkdir()
+    shutil.copy(RUNTIME, tmp_path / "runtime" / "scorm12.js")
+    with serve(tmp_path) as server:
+        server.root = tmp_path  # type: ignore[attr-defined]
+        yield server
+
+
+class Lms:
+    """Drives the host page: launch content, talk to the backend, read back CMI and calls."""
+
+    def __init__(self, page: Any, server: Any) -> None:
+        self.page = page
+        self.server = server
+
+    def launch(self, content: str = "/host/content12.html", *, cmi: dict | None = None,
+               commit: bool | str = False) -> Any:
+        self.page.goto(self.server.url + "/host/host12.html")
+        commit_url = commit if isinstance(commit, str) else self.server.url + "/commit" if commit else False
+        options: dict[str, Any] = {"commitUrl": commit_url}
+        if cmi is not None:
+            options["cmi"] = cmi
+        url = content if content.startswith("http") else self.server.url + content
+        self.page.evaluate("([u, o]) => launch(u, o)", [url, options])
+        frame = self.page.wait_for_selector("#sco").content_frame()
+        frame.wait_for_load_state("load")
+        return frame
+
+    def content(self) -> Any:
+        return self.page.wait_for_selector("#sco").content_frame()
+
+    def backend(self, method: str, *args: Any) -> Any:
+        return self.content().evaluate(
+            "([m, a]) => Promise.resolve(window.backend[m].apply(window.backend, a))", [method, list(args)]
+        )
+
+    def cmi(self) -> dict:
+        return self.page.evaluate("hostCmi()")
+
+    def calls(self) -> list[dict]:
+        return self.page.evaluate("host.calls")
+
+    def snapshots(self) -> list[dict]:
+        return self.page.evaluate("host.snapshots")
+
+    def sets(self, element: str) -> list[dict]:
+        return [c for c in self.calls() if c["fn"] == "LMSSetValue" and c["args"][0] == element]
+
+
+def decode(frame: Any, data: str) -> dict:
+    """The runtime's own decoder, checked against the documented format (py_decode)."""
+    decoded = frame.evaluate("d => ScormBuilderScorm12.decode(d)", data)
+    assert decoded == py_decode(data)
+    return decoded
+
+
+def py_decode(data: str) -> dict:
+    """suspend_data as documented in scorm_builder/runtime/README.md (offsets in UTF-16 units)."""
+    head, _, body = data.replace("\r\n", "\n").partition("\n")
+    fields = head.split(";")
+    assert fields[0] == "SB1", data[:40]
+    f = dict(x.split("=", 1) for x in fields[1:])
+    units = body.encode("utf-16-le")
+    cut = lambda a, b=None: units[2 * a: None if b is None else 2 * b].decode("utf-16-le", "surrogatepass")  # noqa: E731
+    out: dict[str, Any] = {"draft": body, "submitted": None, "comments": f.get("c") == "1",
+                           "interaction": int(f["i"]) if "i" in f else None}
+    if "n" in f:
+        n = int(f["n"])
+        text = cut(0, n)
+        out["submitted"] = {"text": text, "at": f.get("s", "")}
+        out["draft"] = text
+        if "k" in f:
+            p, q = (int(v) for v in f["k"].split(","))
+            out["draft"] = cut(0, p) + cut(n) + text.encode("utf-16-le")[2 * (utf16(text) - q):].decode("utf-16-le")
+    return out
+
+
+def state(draft: str = "", submitted: str | None = None, position: float = 0) -> dict:
+    return {
+        "draft": draft,
+        "submitted": None if submitted is None else {"text": submitted, "at": "2025-01-02T03:04:05.678Z"},
+        "position": position,
+    }
+
+
+def assert_no_false(calls: list[dict]) -> None:
+    bad = [c for c in calls if c["ret"] == "false" or c["error"] not in (None, "0")]
+    assert not bad, bad
+
+
+def relaunch_cmi(final: dict) -> dict:
+    """What an LMS hands back on the next launch of the same attempt (scorm-again's rendered CMI)."""
+    core = final["core"]
+    return {
+        "core": {
+            "student_id": "learner-1",
+            "student_name": "Learner, Test",
+            "lesson_status": core["lesson_status"],
+            "lesson_location": core["lesson_location"],
+            "entry": "resume" if core.get("exit") == "suspend" else "",
+        },
+        "suspend_data": final["suspend_data"],
+        "comments": final["comments"],
+        "interactions": final.get("interactions") or {},
+    }
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_no_lms_gives_null_backend(page: Any, site: Any) -> None:
+    page.goto(site.url + "/host/content12.html")
+    assert page.evaluate("window.backend") is None
+    assert page.evaluate("window.ScormBuilderScorm12.MAX_REFLECTION") >= 4000
+
+
+def test_finds_api_through_a_cross_origin_frame(page: Any, site: Any) -> None:
+    # host (127.0.0.1) > middle frame (localhost: another origin, reading its API throws) > content
+    port = site.server_address[1]
+    middle = site.root / "host" / "middle.html"
+    middle.write_text(
+        '<!doctype html><html lang="en"><title>m</title>'
+        f'<iframe id="inner" src="http://127.0.0.1:{port}/host/content12.html"></iframe></html>'
+    )
+    lms = Lms(page, site)
+    lms.launch(f"http://localhost:{port}/host/middle.html")
+    outer = page.wait_for_selector("#sco").content_frame()
+    inner = outer.wait_for_selector("#inner").content_frame()
+    inner.wait_for_function("window.backend !== undefined")
+    assert inner.evaluate("window.backend && window.backend.name") == "scorm12"
+    assert inner.evaluate("window.backend.open().error || null") is None
+    assert lms.cmi()["core"]["lesson_status"] == "incomplete"
+
+
+def test_finds_api_through_the_opener(page: Any, site: Any) -> None:
+    page.goto(site.url + "/host/host12.html")
+    page.evaluate("launch('about:blank', {})")
+    with page.context.expect_page() as popup_info:
+        page.evaluate("u => window.open(u)", site.url + "/host/content12.html")
+    popup = popup_info.value
+    popup.wait_for_load_state("load")
+    assert popup.evaluate("window.backend && window.backend.name") == "scorm12"
+    assert popup.evaluate("window.backend.open().error || null") is None
+    assert page.evaluate("hostCmi()")["core"]["lesson_status"] == "incomplete"
+
+
+# ---------------------------------------------------------------- first launch, draft, submit, finish
+
+
+def test_first_launch_sets_incomplete_once(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch()
+    opened = lms.backend("open")
+    assert opened == {"state": None, "resumed": False}
+    calls = lms.calls()
+    assert calls[0]["fn"] == "LMSInitialize" and calls[0]["args"] == [""] and calls[0]["ret"] == "true"
+    assert [c["args"][1] for c in lms.sets("cmi.core.lesson_status")] == ["incomplete"]
+    assert [c["fn"] for c in calls].count("LMSCommit") == 1
+    assert_no_false(calls)
+    assert lms.backend("open") == opened  # idempotent: no second LMSInitialize
+    assert [c["fn"] for c in lms.calls()].count("LMSInitialize") == 1
+
+
+def test_drafts_are_throttled_to_one_commit_per_30_seconds(page: Any, site: Any) -> None:
+    page.clock.install()
+    lms = Lms(page, site)
+    frame = lms.launch()
+    lms.backend("open")
+    commits = lambda: [c["fn"] for c in lms.calls()].count("LMSCommit")  # noqa: E731
+    assert commits() == 1
+    text = ""
+    for word in "one two three four five six".split():
+        text += word + "\n"
+        assert lms.backend("save", state(text, position=12.34), "draft") == {"ok": True}
+    assert commits() == 1, "no commit per keystroke"
+    cmi = lms.cmi()
+    assert decode(frame, cmi["suspend_data"])["draft"] == text
+    assert cmi["core"]["lesson_location"] == "12.3"
+    page.clock.run_for(31_000)
+    assert commits() == 2, "a pending draft is committed within ~30 s"
+    assert decode(frame, lms.snapshots()[-1]["cmi"]["suspend_data"])["draft"] == text
+    page.clock.run_for(120_000)
+    assert commits() == 2, "nothing new, nothing committed"
+    assert lms.backend("save", state(text + "more", position=12.34), "draft") == {"ok": True}
+    assert commits() == 3, "more than 30 s since the last commit: commit at once"
+    assert_no_false(lms.calls())
+
+
+def test_4000_character_reflection_submit_and_finish(page: Any, site: Any) -> None:
+    text = reflection(4000)
+    assert utf16(text) == 4000 and text.count("\n\n") >= 3
+    lms = Lms(page, site)
+    frame = lms.launch(content="/host/content12.html?step=evidence%20outcomes!")
+    assert frame.evaluate("backend.maxReflection") >= 4000
+    lms.backend("open")
+    assert lms.backend("save", state(text, position=42), "draft") == {"ok": True}
+    assert lms.backend("submit", state(text, text, position=42)) == {"ok": True}
+    assert lms.calls()[-1]["fn"] == "LMSCommit", "submit commits at once"
+    assert lms.backend("finish", state(text, text, position=42)) == {"ok": True}
+    assert lms.backend("finish", state(text, text, position=42)) == {"ok": True}
+
+    calls = lms.calls()
+    assert_no_false(calls)
+    assert [c["fn"] for c in calls].count("LMSFinish") == 1
+    assert all(c["args"] == [""] for c in calls if c["fn"] in ("LMSInitialize", "LMSCommit", "LMSFinish"))
+    assert not [c for c in calls if c["fn"] == "LMSSetValue" and c["args"][1] == "not attempted"]
+    cmi = lms.snapshots()[-1]["cmi"]
+    assert lms.snapshots()[-1]["fn"] == "LMSFinish"
+    core = cmi["core"]
+    assert core["lesson_status"] == "completed"
+    assert core["exit"] == ""
+    assert TIMESPAN.match(core["session_time"]), core["session_time"]
+    assert utf16(core["lesson_location"]) <= 255 and core["lesson_location"] == "42"
+    assert utf16(cmi["suspend_data"]) <= 4096
+    saved = decode(frame, cmi["suspend_data"])
+    assert saved["submitted"]["text"] == text and saved["draft"] == text and saved["comments"] is True
+    assert utf16(cmi["suspend_data"]) - 4000 < 100, "text stored once"
+    assert cmi["comments"] == text
+    assert len(lms.sets("cmi.comments")) == 1
+    interaction = cmi["interactions"]["0"]
+    assert interaction["id"] == "reflection_evidence_outcomes_"
+    assert interaction["type"] == "fill-in" and interaction["result"] == "neutral"
+    assert TIME_OF_DAY.match(interaction["time"])
+    response = interaction["student_response"]
+    assert 0 < utf16(response) <= 255 and "\n" not in response and "\t" not in response
+    assert response.startswith('I think "compassion" matters most')
+    # every element written, with its size (for the report)
+    sizes = {c["args"][0]: utf16(c["args"][1]) for c in calls if c["fn"] == "LMSSetValue"}
+    print(json.dumps(sizes, indent=1))
+
+
+def test_relaunch_restores_submission_and_never_rewrites_comments(page: Any, site: Any) -> None:
+    first, edited = reflection(1500), None
+    lms = Lms(page, site)
+    frame = lms.launch()
+    lms.backend("open")
+    assert lms.backend("submit", state(first, first, 10)) == {"ok": True}
+    edited = first[:100] + "EDITED AFTER SUBMIT\n\n" + first[130:]
+    assert lms.backend("save", state(edited, first, 20.5), "draft") == {"ok": True}
+    assert lms.backend("finish", None) == {"ok": True}
+    final = lms.snapshots()[-1]["cmi"]
+    assert final["core"]["exit"] == ""  # completed
+
+    frame = lms.launch(cmi=relaunch_cmi(final))
+    opened = lms.backend("open")
+    assert opened["resumed"] is True
+    assert opened["state"]["submitted"]["text"] == first
+    assert opened["state"]["draft"] == edited
+    assert opened["state"]["position"] == 20.5
+    assert not lms.sets("cmi.core.lesson_status"), "completed stays completed"
+    second = edited.replace("EDITED", "RESUBMITTED")
+    assert lms.backend("submit", state(second, second, 20.5)) == {"ok": True}
+    assert lms.backend("finish", None) == {"ok": True}
+    assert_no_false(lms.calls())
+    assert not lms.sets("cmi.comments"), "Moodle appends: comments are written once per attempt"
+    cmi = lms.cmi()
+    assert cmi["comments"] == first
+    assert set(cmi["interactions"]) == {"0", "1"}
+    assert decode(frame, cmi["suspend_data"])["submitted"]["text"] == second
+
+
+def test_relaunch_mid_draft_resumes(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch()
+    lms.backend("open")
+    draft = "First paragraph.\n\nSecond, with \"quotes\" and a back\\slash."
+    assert lms.backend("save", state(draft, position=7.25), "draft") == {"ok": True}
+    assert lms.backend("finish", state(draft, position=7.25)) == {"ok": True}
+    final = lms.snapshots()[-1]["cmi"]
+    assert final["core"]["exit"] == "suspend" and final["core"]["lesson_status"] == "incomplete"
+    lms.launch(cmi=relaunch_cmi(final))
+    opened = lms.backend("open")
+    assert opened == {"state": {"draft": draft, "submitted": None, "position": 7.3}, "resumed": True}
+
+
+def test_viewed_completion_completes_on_open(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch(content="/host/content12.html?completion=viewed")
+    lms.backend("open")
+    assert [c["args"][1] for c in lms.sets("cmi.core.lesson_status")] == ["incomplete", "completed"]
+    assert lms.backend("finish", None) == {"ok": True}
+    assert lms.snapshots()[-1]["cmi"]["core"]["exit"] == ""
+    assert_no_false(lms.calls())
+
+
+# ---------------------------------------------------------------- failures are reported, text kept
+
+
+def test_lms_refusal_is_reported_with_code_and_text(page: Any, site: Any) -> None:
+    # scorm-again 1.2 keeps accepting values after LMSFinish, so the refusal used here is a commit
+    # that cannot reach the LMS server (nothing listens on port 1).
+    lms = Lms(page, site)
+    lms.launch(commit="http://127.0.0.1:1/commit")
+    opened = lms.backend("open")
+    failed = [c for c in lms.calls() if c["ret"] == "false"]
+    assert [c["fn"] for c in failed] == ["LMSCommit"]
+    code = failed[0]["error"]
+    message = page.evaluate("c => API.LMSGetErrorString(c)", code)
+    assert f"error {code}: {message}" in opened["error"], opened
+    result = lms.backend("submit", state("my answer", "my answer"))
+    assert result["ok"] is False and f"error {code}" in result["error"] and "LMSCommit" in result["error"]
+    assert decode(lms.content(), lms.cmi()["suspend_data"])["submitted"]["text"] == "my answer"
+    assert lms.backend("finish", None)["ok"] is False
+    result = lms.backend("save", state("my answer, longer"), "draft")
+    assert result["ok"] is False and "ended" in result["error"]
+
+
+def test_student_response_candidates(page: Any, site: Any) -> None:
+    """On 405 the runtime retries student_response with these, in order."""
+    page.goto(site.url + "/host/content12.html")
+    text = ("é" * 200) + "\n\n" + ("😀" * 100)
+    tries = page.evaluate("t => ScormBuilderScorm12.responses(t)", text)
+    assert utf16(tries[0]) == 254 and tries[0].endswith("😀…"), "never half a surrogate pair"
+    assert len(tries[1].encode("utf-8")) <= 255
+    assert tries[2] == "?" * 200 + " " + "?" * 54, "printable ASCII only"
+    assert all("\n" not in t and utf16(t) <= 255 for t in tries)
+    assert page.evaluate("ScormBuilderScorm12.responses('a\\r\\n\\n b\\tc')") == ["a b c"]
+
+
+def test_text_too_long_is_refused_before_the_lms_sees_it(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch()
+    lms.backend("open")
+    before = len(lms.calls())
+    result = lms.backend("save", state("x" * 4097), "draft")
+    assert result["ok"] is False and "4000" in result["error"]
+    assert len(lms.calls()) == before
+
+
+# ---------------------------------------------------------------- leaving the page mid-draft
+
+
+def test_iframe_navigated_away_mid_draft_finishes_with_the_draft(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    frame = lms.launch()
+    lms.backend("open")
+    draft = reflection(900)
+    assert lms.backend("save", state(draft, position=3), "draft") == {"ok": True}
+    assert [c["fn"] for c in lms.calls()].count("LMSCommit") == 1, "draft not committed yet (throttled)"
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("host.calls.some(c => c.fn === 'LMSFinish')")
+    final = lms.snapshots()[-1]
+    assert final["fn"] == "LMSFinish" and final["ret"] == "true"
+    assert py_decode(final["cmi"]["suspend_data"])["draft"] == draft
+    assert final["cmi"]["core"]["exit"] == "suspend"
+    assert TIMESPAN.match(final["cmi"]["core"]["session_time"])
+
+
+def test_tab_closed_mid_draft_reaches_the_lms(browser: Any, site: Any) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        lms = Lms(page, site)
+        lms.launch(commit=True)
+        lms.backend("open")
+        draft = reflection(2500)
+        assert lms.backend("save", state(draft, position=5), "draft") == {"ok": True}
+        posted_before = len(site.posts)
+        page.close(run_before_unload=True)
+        deadline = time.time() + 5
+        while time.time() < deadline and len(site.posts) == posted_before:
+            time.sleep(0.05)
+        assert len(site.posts) > posted_before, "nothing reached the LMS"
+        body = json.loads(site.posts[-1][1])
+        data = body.get("cmi", body)
+        suspend = data["suspend_data"] if "suspend_data" in data else data["cmi"]["suspend_data"]
+        assert py_decode(suspend)["draft"] == draft
+    finally:
+        context.close()
