@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -224,7 +227,7 @@ def test_drafts_are_throttled_to_one_commit_per_30_seconds(page: Any, site: Any)
     commits = lambda: [c["fn"] for c in lms.calls()].count("LMSCommit")  # noqa: E731
     assert commits() == 1
     text = ""
-    for word in "one two three four five six".split():
+    for word in ["one", "two", "three", "four", "five", "six"]:
         text += word + "\n"
         assert lms.backend("save", state(text, position=12.34), "draft") == {"ok": True}
     assert commits() == 1, "no commit per keystroke"
@@ -387,7 +390,7 @@ def test_text_too_long_is_refused_before_the_lms_sees_it(page: Any, site: Any) -
 
 def test_iframe_navigated_away_mid_draft_finishes_with_the_draft(page: Any, site: Any) -> None:
     lms = Lms(page, site)
-    frame = lms.launch()
+    lms.launch()
     lms.backend("open")
     draft = reflection(900)
     assert lms.backend("save", state(draft, position=3), "draft") == {"ok": True}
@@ -422,3 +425,157 @@ def test_tab_closed_mid_draft_reaches_the_lms(browser: Any, site: Any) -> None:
         assert py_decode(suspend)["draft"] == draft
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- the real package, end to end
+
+COURSE = ROOT / "course_src" / "kind-handovers"
+
+
+@pytest.fixture(scope="module")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example course built with the CLI for SCORM 1.2, unzipped."""
+    out = tmp_path_factory.mktemp("dist")
+    run = subprocess.run(
+        [sys.executable, "-m", "scorm_builder", "build", str(COURSE), "--target", "scorm12", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (archive,) = out.glob("*.zip")
+    unpacked = out / "pkg"
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(unpacked)
+    return unpacked
+
+
+@pytest.fixture()
+def pkg_site(site: Any, package_dir: Path) -> Any:
+    shutil.copytree(package_dir, site.root / "pkg")
+    return site
+
+
+def launch_page(lms: Lms, **kwargs: Any) -> Any:
+    """Launch the built step page and wait until step.js has opened the backend."""
+    frame = lms.launch("/pkg/index.html", **kwargs)
+    lms.page.wait_for_function("host.calls.some(c => c.fn === 'LMSGetValue' && c.args[0] === 'cmi.comments')")
+    frame.wait_for_function("document.querySelector('#sb-finish').offsetParent !== null")
+    return frame
+
+
+def type_reflection(frame: Any, text: str, typed: int = 30) -> None:
+    """Most of the text pasted, the end typed key by key (real input events)."""
+    frame.fill("#sb-text", text[:-typed])
+    frame.locator("#sb-text").press_sequentially(text[-typed:])
+
+
+def test_built_package_4000_characters_submit_finish_relaunch(page: Any, pkg_site: Any) -> None:
+    text = reflection(4000)
+    lms = Lms(page, pkg_site)
+    frame = launch_page(lms, commit=True)
+    assert frame.evaluate("document.querySelector('#sb-limit-n') ? 1 : 0") in (0, 1)
+    type_reflection(frame, text)
+    frame.wait_for_function("/Draft saved/.test(document.getElementById('sb-status').textContent)")
+    assert frame.input_value("#sb-text") == text.replace("\r\n", "\n")
+    frame.get_by_role("button", name="Submit reflection").click()
+    frame.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+    frame.click("#sb-finish")
+    lms.page.wait_for_function("host.calls.some(c => c.fn === 'LMSFinish')")
+    frame.wait_for_function("/finished/i.test(document.getElementById('sb-status').textContent)")
+    assert frame.text_content("#sb-alert") in ("", None)
+
+    calls = lms.calls()
+    assert_no_false(calls)
+    assert [c["fn"] for c in calls].count("LMSFinish") == 1
+    assert [c["fn"] for c in calls].count("LMSInitialize") == 1
+    commits = [c["fn"] for c in calls].count("LMSCommit")
+    assert commits <= 4, f"{commits} commits: one on launch, submit, finish (+ at most one draft)"
+    final = lms.snapshots()[-1]
+    assert final["fn"] == "LMSFinish"
+    cmi = final["cmi"]
+    core = cmi["core"]
+    assert core["lesson_status"] == "completed"
+    assert core["exit"] == ""
+    assert TIMESPAN.match(core["session_time"]), core["session_time"]
+    assert utf16(core["lesson_location"]) <= 255
+    assert utf16(cmi["suspend_data"]) <= 4096
+    saved = py_decode(cmi["suspend_data"])
+    assert saved["submitted"]["text"] == text and saved["draft"] == text
+    assert cmi["comments"] == text
+    assert len(lms.sets("cmi.comments")) == 1
+    (interaction,) = cmi["interactions"].values()
+    assert interaction["id"] == "reflection_handover-conversation"
+    assert interaction["type"] == "fill-in" and interaction["result"] == "neutral"
+    assert TIME_OF_DAY.match(interaction["time"])
+    assert 0 < utf16(interaction["student_response"]) <= 255 and "\n" not in interaction["student_response"]
+    assert pkg_site.posts, "commits reached the LMS server"
+
+    # relaunch as Moodle would after a completed session (exit "" -> entry ""), then as a resume
+    for entry in ("", "resume"):
+        relaunch = relaunch_cmi(cmi)
+        relaunch["core"]["entry"] = entry
+        frame = launch_page(lms, cmi=relaunch)
+        frame.wait_for_function("!document.getElementById('sb-record').hidden")
+        assert frame.input_value("#sb-text") == text
+        assert frame.text_content("#sb-record-text") == text
+        assert "submitted" in frame.text_content("#sb-status")
+        assert not lms.sets("cmi.comments") and not lms.sets("cmi.core.lesson_status")
+        frame.click("#sb-finish")
+        lms.page.wait_for_function("host.calls.some(c => c.fn === 'LMSFinish')")
+        assert_no_false(lms.calls())
+        assert lms.cmi()["comments"] == text
+
+
+def test_built_package_tab_closed_mid_draft_then_resumed(browser: Any, pkg_site: Any) -> None:
+    draft = reflection(1800)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        lms = Lms(page, pkg_site)
+        frame = launch_page(lms, commit=True)
+        type_reflection(frame, draft[:1200], typed=10)
+        frame.wait_for_function("/Draft saved/.test(document.getElementById('sb-status').textContent)")
+        assert [c["fn"] for c in lms.calls()].count("LMSCommit") == 1, "draft throttled, not committed yet"
+        frame.locator("#sb-text").press_sequentially(draft[1200:1230])  # typed, never saved by the debounce
+        frame.fill("#sb-text", draft)
+        posted = len(pkg_site.posts)
+        page.close(run_before_unload=True)
+    finally:
+        context.close()
+    deadline = time.time() + 5
+    while time.time() < deadline and len(pkg_site.posts) == posted:
+        time.sleep(0.05)
+    assert len(pkg_site.posts) > posted, "nothing reached the LMS when the tab closed"
+    body = json.loads(pkg_site.posts[-1][1])
+    sent = body.get("cmi", body)
+    assert py_decode(sent["suspend_data"])["draft"] == draft
+    assert sent["core"]["exit"] == "suspend" and sent["core"]["lesson_status"] == "incomplete"
+    assert TIMESPAN.match(sent["core"]["session_time"])
+    assert utf16(sent["suspend_data"]) <= 4096
+
+    # relaunch from what the LMS received
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        lms = Lms(page, pkg_site)
+        frame = launch_page(lms, cmi=relaunch_cmi(sent))
+        frame.wait_for_function("document.getElementById('sb-text').value.length > 0")
+        assert frame.input_value("#sb-text") == draft
+        assert "draft" in frame.text_content("#sb-status").lower()
+        assert next(c["args"][0] for c in lms.calls() if c["fn"] == "LMSGetValue") == "cmi.core.entry"
+        assert_no_false(lms.calls())
+    finally:
+        context.close()
+
+
+def test_built_package_iframe_navigated_away_mid_draft(page: Any, pkg_site: Any) -> None:
+    draft = "Typed and left.\n\nThe page went away before the debounce."
+    lms = Lms(page, pkg_site)
+    frame = launch_page(lms)
+    frame.locator("#sb-text").press_sequentially(draft)
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("host.calls.some(c => c.fn === 'LMSFinish')")
+    final = lms.snapshots()[-1]
+    assert final["fn"] == "LMSFinish" and final["ret"] == "true"
+    assert py_decode(final["cmi"]["suspend_data"])["draft"] == draft
+    assert final["cmi"]["core"]["exit"] == "suspend"
+    assert [c["fn"] for c in lms.calls()].count("LMSFinish") == 1
