@@ -78,6 +78,7 @@ _CONJUNCTIONS = {
 }
 _HARD = _ARTICLES | _DETERMINERS | _POSSESSIVES | _PREPOSITIONS | _CONJUNCTIONS
 _LINKS = _PREPOSITIONS | _CONJUNCTIONS
+_RELATIVES = {"which", "who", "whom", "that"}
 _ADJECTIVES = {
     "good", "new", "first", "last", "long", "great", "little", "own", "other", "old", "right",
     "big", "high", "different", "small", "large", "next", "early", "young", "important", "public",
@@ -200,10 +201,12 @@ def _break_cost(before: str, after: str | None) -> float:
         key, next_key = _key(before), _key(after)
         if key in _HARD:
             cost = _COST_HARD
-        elif key in _SOFT or next_key in _NEGATIONS or _bare(before).isdigit():
+        elif next_key in _NEGATIONS:
             cost = _COST_SOFT
-        elif next_key in _LINKS:
-            cost = _COST_BEFORE_LINK
+        elif next_key in _LINKS or next_key in _RELATIVES:
+            cost = _COST_BEFORE_LINK                # the modifier's noun is not what follows
+        elif key in _SOFT or _bare(before).isdigit():
+            cost = _COST_SOFT
         elif _bare(before)[:1].isupper() and _bare(after)[:1].isupper():
             cost = _COST_SOFT                       # probably a name: keep first + last together
         else:
@@ -317,6 +320,18 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     return pieces
 
 
+def _squeeze(pieces: Sequence[_Piece], count: int) -> list[_Piece]:
+    """Merge neighbouring pieces into ``count`` cues (more lines each) for an absurdly short window.
+
+    WebVTT times are whole milliseconds, so a window under 2 ms a cue cannot hold the cues
+    without overlap; more lines beat dropping words or crossing into the next paragraph.
+    """
+    size = math.ceil(len(pieces) / count)
+    groups = [pieces[i:i + size] for i in range(0, len(pieces), size)]
+    return [_Piece(group[0].first, group[-1].last, tuple(line for p in group for line in p.lines))
+            for group in groups]
+
+
 def _share(weights: Sequence[int], window_ms: int) -> tuple[list[int], bool]:
     """Whole-millisecond slots summing to ``window_ms``, proportional to ``weights``.
 
@@ -409,16 +424,26 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
         previous_speaker = para.speaker
         label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
         pieces = _segment(words, label, window)
+        room = (end_ms - start_ms + 1) // 2 if is_last else window // 2
+        if len(pieces) > max(1, room):
+            pieces = _squeeze(pieces, max(1, room))
+            warnings.append(CaptionWarning(
+                para.line, index, f"the window of this paragraph is {window} ms: its cues carry "
+                f"more than {MAX_LINES} lines so that each lasts at least 1 ms"))
+        if is_last:                                  # the last cue ends exactly at the media end
+            gap = min(_GAP_MS, (end_ms - start_ms) // (2 * len(pieces) - 1))
+            window = end_ms + gap - start_ms
+        else:
+            gap = min(_GAP_MS, (window // len(pieces)) // 2)
         weights = [sum(len(w) + 1 for w in words[p.first:p.last]) for p in pieces]
         slots, tight = _share(weights, window)
-        gap = min(_GAP_MS, (window // len(pieces)) // 2)
         at = start_ms
         for number, (piece, slot) in enumerate(zip(pieces, slots, strict=True)):
             cue_end = min(at + slot - gap, at + _MAX_MS)
             cues.append(Cue(at / 1000, cue_end / 1000, para.speaker, piece.lines, index,
                             show_label and number == 0))
             at += slot
-        seconds = (next_ms - _GAP_MS - start_ms if is_last else window) / 1000
+        seconds = (end_ms - start_ms if is_last else window) / 1000
         rate = len(para.text) / seconds if seconds > 0 else math.inf
         if tight:
             warnings.append(CaptionWarning(
