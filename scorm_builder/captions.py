@@ -55,6 +55,8 @@ _COST_CUE = 4.0                # per cue: prefer fewer, fuller cues
 _COST_SHORT_SLOT = 60.0        # at most, for a cue whose estimated share is below the minimum
 _COST_LONG_SLOT = 3.0          # per second of estimated share beyond the 7 s maximum
 _COST_ORPHAN = 6.0             # a cue opening with the last one or two words of a sentence
+_COST_FRAGMENT = 6.0           # a short cue that stops mid-clause ("It's also good")
+_FRAGMENT_CHARS = 25
 _COST_MID_LINE_SENTENCE = 1.5  # a sentence ending inside a line (new sentences start a line)
 
 _ARTICLES = {"a", "an", "the"}
@@ -205,7 +207,7 @@ def _break_cost(before: str, after: str | None) -> float:
             cost = _COST_SOFT
         elif next_key in _LINKS or next_key in _RELATIVES:
             cost = _COST_BEFORE_LINK                # the modifier's noun is not what follows
-        elif key in _SOFT or _bare(before).isdigit():
+        elif key in _SOFT or _bare(before).isdigit() or (len(key) > 4 and key.endswith("ly")):
             cost = _COST_SOFT
         elif _bare(before)[:1].isupper() and _bare(after)[:1].isupper():
             cost = _COST_SOFT                       # probably a name: keep first + last together
@@ -221,37 +223,61 @@ def label_tokens(speaker: str) -> list[str]:
     return f"{speaker}:".split()
 
 
-def _inner_sentence_ends(tokens: Sequence[str]) -> int:
-    """Sentence ends before the last token of a line."""
-    return sum(_ends_sentence(token) for token in tokens[:-1])
+class _Tokens:
+    """The label and words of one paragraph with the per-token facts the search needs, computed once."""
 
+    def __init__(self, label: Sequence[str], words: Sequence[str]) -> None:
+        self.tokens = [*label, *words]
+        self.label = len(label)
+        self.pos = [0]
+        for token in self.tokens:
+            self.pos.append(self.pos[-1] + len(token) + 1)
+        ends = [_ends_sentence(token) for token in self.tokens]
+        self.sentence = ends
+        self.clause = [_ends_clause(token) for token in self.tokens]
+        self.ends_before = [0]
+        for flag in ends:
+            self.ends_before.append(self.ends_before[-1] + flag)
+        self.pair = [_break_cost(self.tokens[i], self.tokens[i + 1]) for i in range(len(self.tokens) - 1)]
 
-def _layout(tokens: Sequence[str], label: int) -> tuple[tuple[str, ...], float] | None:
-    """Best one- or two-line layout of ``tokens`` (the first ``label`` are the speaker label)."""
-    whole = " ".join(tokens)
-    if len(whole) <= MAX_LINE_CHARS:
-        return (whole,), _COST_MID_LINE_SENTENCE * _inner_sentence_ends(tokens)
-    best: tuple[tuple[str, ...], float] | None = None
-    for split in range(max(1, label), len(tokens)):
-        top, bottom = " ".join(tokens[:split]), " ".join(tokens[split:])
-        if len(top) > MAX_LINE_CHARS or len(bottom) > MAX_LINE_CHARS:
-            continue
-        cost = _break_cost(tokens[split - 1], tokens[split])
-        cost += _COST_MID_LINE_SENTENCE * (_inner_sentence_ends(tokens[:split])
-                                           + _inner_sentence_ends(tokens[split:]))
-        if split == label:
-            cost += _COST_LABEL_ALONE
-        cost += abs(len(top) - len(bottom)) / 8 + (0.5 if len(top) > len(bottom) else 0.0)
-        if best is None or cost < best[1]:
-            best = ((top, bottom), cost)
-    return best
+    def chars(self, lo: int, hi: int) -> int:
+        return self.pos[hi] - self.pos[lo] - 1
 
+    def inner_ends(self, lo: int, hi: int) -> int:
+        """Sentence ends before the last token of the line [lo, hi)."""
+        return self.ends_before[hi - 1] - self.ends_before[lo]
 
-def _forced_layout(tokens: Sequence[str], label: int) -> tuple[str, ...]:
-    """A single word too long for a line: it gets a line of its own, over the limit."""
-    if label and len(" ".join(tokens)) > MAX_LINE_CHARS:
-        return " ".join(tokens[:label]), " ".join(tokens[label:])
-    return (" ".join(tokens),)
+    def layout(self, lo: int, hi: int) -> tuple[int, float] | None:
+        """Best split of tokens [lo, hi) into one line (split 0) or two; None when none fits.
+
+        At lo == 0 the label comes first: never broken inside, and costly to leave alone.
+        """
+        if self.chars(lo, hi) <= MAX_LINE_CHARS:
+            return 0, _COST_MID_LINE_SENTENCE * self.inner_ends(lo, hi)
+        label = self.label if lo == 0 else 0
+        best_cost, best_split = math.inf, 0
+        for split in range(lo + max(1, label), hi):
+            top, bottom = self.chars(lo, split), self.chars(split, hi)
+            if top > MAX_LINE_CHARS:
+                break
+            if bottom > MAX_LINE_CHARS:
+                continue
+            cost = self.pair[split - 1]
+            cost += _COST_MID_LINE_SENTENCE * (self.inner_ends(lo, split) + self.inner_ends(split, hi))
+            if split == label:
+                cost += _COST_LABEL_ALONE
+            cost += abs(top - bottom) / 8 + (0.5 if top > bottom else 0.0)
+            if cost < best_cost:
+                best_cost, best_split = cost, split
+        return (best_split, best_cost) if best_split else None
+
+    def lines(self, lo: int, hi: int, split: int) -> tuple[str, ...]:
+        if split:
+            return " ".join(self.tokens[lo:split]), " ".join(self.tokens[split:hi])
+        if lo == 0 and self.label and self.chars(lo, hi) > MAX_LINE_CHARS:
+            # a single over-long word after the label: the word gets a line of its own
+            return " ".join(self.tokens[:self.label]), " ".join(self.tokens[self.label:hi])
+        return (" ".join(self.tokens[lo:hi]),)
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,30 +303,34 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     cost from the cue's estimated share of the window (too short for the minimum, or longer
     than 7 s). Every cue fits 2 x 42 characters unless it is a single over-long word.
     """
+    text = _Tokens(label, words)
+    shift = text.label                       # token index = word index + shift
     count = len(words)
-    offsets = [0]
-    for word in words:
-        offsets.append(offsets[-1] + len(word) + 1)
-    total = offsets[-1]
+    total = text.chars(shift, shift + count) + 1
     limit = MAX_LINES * MAX_LINE_CHARS + 1
     best: list[float] = [0.0] + [math.inf] * count
-    back: list[_Piece | None] = [None] * (count + 1)
+    back: list[tuple[int, int] | None] = [None] * (count + 1)      # (first word, line split)
     for last in range(1, count + 1):
+        hi = last + shift
         for first in range(last - 1, -1, -1):
-            tokens = [*label, *words[first:last]] if first == 0 else list(words[first:last])
-            if first < last - 1 and len(" ".join(tokens)) > limit:
+            lo = 0 if first == 0 else first + shift
+            if first < last - 1 and text.chars(lo, hi) > limit:
                 break
             if math.isinf(best[first]):
                 continue
-            laid = _layout(tokens, len(label) if first == 0 else 0)
+            laid = text.layout(lo, hi)
             if laid is None:
                 if first < last - 1:
                     continue
-                laid = (_forced_layout(tokens, len(label) if first == 0 else 0), 0.0)
-            slot = window_ms * (offsets[last] - offsets[first]) / total
+                laid = (0, 0.0)                  # one over-long word
+            weight = text.chars(first + shift, hi) + 1
+            slot = window_ms * weight / total
             cost = best[first] + _COST_CUE + laid[1]
-            cost += _break_cost(words[last - 1], words[last] if last < count else None)
-            if first > 0 and any(_ends_sentence(w) for w in words[first:min(first + 2, last - 1)]):
+            if last < count:
+                cost += text.pair[hi - 1]
+                if weight <= _FRAGMENT_CHARS and not (text.sentence[hi - 1] or text.clause[hi - 1]):
+                    cost += _COST_FRAGMENT
+            if first > 0 and any(text.sentence[first + shift:min(first + 2, last - 1) + shift]):
                 cost += _COST_ORPHAN
             if slot < _SLOT_MS:
                 cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
@@ -308,14 +338,16 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                 cost += _COST_LONG_SLOT * (slot - _GAP_MS - _MAX_MS) / 1000
             if cost < best[last]:
                 best[last] = cost
-                back[last] = _Piece(first, last, laid[0])
+                back[last] = (first, laid[0])
     pieces: list[_Piece] = []
     position = count
     while position > 0:
-        piece = back[position]
-        assert piece is not None
-        pieces.append(piece)
-        position = piece.first
+        step = back[position]
+        assert step is not None
+        first, split = step
+        lo = 0 if first == 0 else first + shift
+        pieces.append(_Piece(first, position, text.lines(lo, position + shift, split)))
+        position = first
     pieces.reverse()
     return pieces
 
