@@ -136,7 +136,8 @@ class Cue:
 
     @property
     def duration(self) -> float:
-        return self.end - self.start
+        """Seconds on screen, in whole milliseconds as WebVTT stores them."""
+        return (_ms(self.end) - _ms(self.start)) / 1000
 
 
 @dataclass(frozen=True)

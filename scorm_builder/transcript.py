@@ -126,7 +126,11 @@ def _lines(text: str) -> list[str]:
 
 
 def parse_transcript(text: str, path: Path) -> list[Paragraph]:
-    """Read a transcript; the format follows the suffix (.txt FutureLearn, .vtt, .srt)."""
+    """Read a transcript; the format follows the suffix (.txt FutureLearn, .vtt, .srt).
+
+    WebVTT/SRT cues are joined into paragraphs by the rule in ``_cues_to_paragraphs``: a new
+    speaker or a pause of 2 s or more opens a paragraph, anything else joins the current one.
+    """
     suffix = path.suffix.lower()
     if suffix == ".txt":
         paragraphs = _parse_futurelearn(text, path)
