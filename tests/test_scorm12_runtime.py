@@ -81,6 +81,8 @@ class Lms:
         url = content if content.startswith("http") else self.server.url + content
         self.page.evaluate("([u, o]) => launch(u, o)", [url, options])
         frame = self.page.wait_for_selector("#sco").content_frame()
+        if url.startswith("http"):
+            frame.wait_for_url(url)
         frame.wait_for_load_state("load")
         return frame
 
@@ -539,11 +541,11 @@ def test_built_package_tab_closed_mid_draft_then_resumed(browser: Any, pkg_site:
         frame.fill("#sb-text", draft)
         posted = len(pkg_site.posts)
         page.close(run_before_unload=True)
+        deadline = time.time() + 5  # the beacon is sent after the page is gone: keep the context open
+        while time.time() < deadline and len(pkg_site.posts) == posted:
+            time.sleep(0.05)
     finally:
         context.close()
-    deadline = time.time() + 5
-    while time.time() < deadline and len(pkg_site.posts) == posted:
-        time.sleep(0.05)
     assert len(pkg_site.posts) > posted, "nothing reached the LMS when the tab closed"
     body = json.loads(pkg_site.posts[-1][1])
     sent = body.get("cmi", body)
