@@ -464,6 +464,16 @@ def launch_page(lms: Lms, **kwargs: Any) -> Any:
     return frame
 
 
+SEEK_AND_PAUSE = """async (t) => {
+  const m = document.getElementById('sb-media');
+  m.muted = true;
+  await m.play();
+  m.currentTime = t;
+  await new Promise(r => m.addEventListener('seeked', r, {once: true}));
+  m.pause();
+}"""
+
+
 def type_reflection(frame: Any, text: str, typed: int = 30) -> None:
     """Most of the text pasted, the end typed key by key (real input events)."""
     frame.fill("#sb-text", text[:-typed])
@@ -534,6 +544,7 @@ def test_built_package_tab_closed_mid_draft_then_resumed(browser: Any, pkg_site:
         page = context.new_page()
         lms = Lms(page, pkg_site)
         frame = launch_page(lms, commit=True)
+        frame.evaluate(SEEK_AND_PAUSE, 30)  # step.js saves the position on pause
         type_reflection(frame, draft[:1200], typed=10)
         frame.wait_for_function("/Draft saved/.test(document.getElementById('sb-status').textContent)")
         assert [c["fn"] for c in lms.calls()].count("LMSCommit") == 1, "draft throttled, not committed yet"
@@ -550,6 +561,7 @@ def test_built_package_tab_closed_mid_draft_then_resumed(browser: Any, pkg_site:
     body = json.loads(pkg_site.posts[-1][1])
     sent = body.get("cmi", body)
     assert py_decode(sent["suspend_data"])["draft"] == draft
+    assert sent["core"]["lesson_location"] == "30"
     assert sent["core"]["exit"] == "suspend" and sent["core"]["lesson_status"] == "incomplete"
     assert TIMESPAN.match(sent["core"]["session_time"])
     assert utf16(sent["suspend_data"]) <= 4096
@@ -563,6 +575,7 @@ def test_built_package_tab_closed_mid_draft_then_resumed(browser: Any, pkg_site:
         frame.wait_for_function("document.getElementById('sb-text').value.length > 0")
         assert frame.input_value("#sb-text") == draft
         assert "draft" in frame.text_content("#sb-status").lower()
+        frame.wait_for_function("Math.abs(document.getElementById('sb-media').currentTime - 30) < 0.5")
         assert next(c["args"][0] for c in lms.calls() if c["fn"] == "LMSGetValue") == "cmi.core.entry"
         assert_no_false(lms.calls())
     finally:
