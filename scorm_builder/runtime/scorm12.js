@@ -409,7 +409,7 @@
 
     function finish(state) {
       if (finished) { return finished; }
-      if (!live) { finished = { ok: !opened || !opened.error, error: opened && opened.error }; return finished; }
+      if (!live) { finished = opened && opened.error ? { ok: false, error: opened.error } : { ok: true }; return finished; }
       if (state) { lastState = state; }
       var errors = lastState ? write(lastState, "Saving your work") : [];
       if (timer) { clearTimeout(timer); timer = null; }
