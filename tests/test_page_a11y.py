@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_page_browser import clip, site  # noqa: F401 - session fixtures shared with the browser tests
+from tests.test_page_browser import PROMPT, site, variant  # noqa: F401 - session fixtures shared with the browser tests
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def test_axe_default_state(wide: Any, site: Path) -> None:  # noqa: F811
 
 def test_axe_playing_with_current_paragraph(wide: Any, site: Path) -> None:  # noqa: F811
     _ready(wide, site.as_uri())
-    wide.get_by_role("button", name="Play from 0:04", exact=True).click()
+    wide.get_by_role("button", name="Play from 0:19", exact=True).click()
     wide.wait_for_function("document.querySelector('#sb-transcript [aria-current]') !== null")
     wide.evaluate("document.getElementById('sb-media').pause()")
     assert_no_violations(wide, "transcript current paragraph")
@@ -78,7 +78,7 @@ def test_axe_error_state(wide: Any, site: Path) -> None:  # noqa: F811
 
 def test_axe_submitted_state(wide: Any, site: Path) -> None:  # noqa: F811
     _ready(wide, site.as_uri())
-    wide.locator("#sb-text").fill("A reflection long enough to submit.")
+    wide.get_by_label(PROMPT).fill("A reflection long enough to submit.")
     wide.get_by_role("button", name="Submit reflection").click()
     wide.wait_for_function("!document.getElementById('sb-record').hidden")
     assert_no_violations(wide, "submitted record")
@@ -96,7 +96,7 @@ def test_axe_and_reflow_at_320px(narrow: Any, site: Path) -> None:  # noqa: F811
 def test_axe_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811
     wide.emulate_media(forced_colors="active")
     _ready(wide, site.as_uri())
-    wide.get_by_role("button", name="Play from 0:02", exact=True).click()
+    wide.get_by_role("button", name="Play from 0:09", exact=True).click()
     wide.evaluate("document.getElementById('sb-media').pause()")
     border = wide.evaluate("getComputedStyle(document.getElementById('p2')).borderLeftWidth")
     assert float(border[:-2]) >= 4
@@ -106,7 +106,7 @@ def test_axe_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811
 def test_page_structure(wide: Any, site: Path) -> None:  # noqa: F811
     _ready(wide, site.as_uri())
     assert wide.evaluate("document.documentElement.lang") == "en-GB"
-    assert wide.title().startswith("The evidence for improved outcomes")
+    assert wide.title().startswith("Handing over with care")
     assert wide.locator("main").count() == 1 and wide.locator("h1").count() == 1
     heads = wide.evaluate("[...document.querySelectorAll('main h2')].map(h => h.textContent)")
     assert heads[:2] == ["Video", "Transcript"] and "Reflection" in heads
@@ -124,7 +124,7 @@ def test_page_structure(wide: Any, site: Path) -> None:  # noqa: F811
     hint = " ".join(wide.locator(f"#{i}").inner_text() for i in hint_ids)
     assert "You can enter up to 4,000 characters" in hint
     assert "identify a patient, service user or colleague" in hint
-    assert "If no, what else matters?" in hint
+    assert "What is one small change you could make to your next handover?" in hint
     assert wide.locator("[maxlength]").count() == 0
     assert wide.locator("#sb-status").get_attribute("role") == "status"
     assert wide.locator("#sb-alert").get_attribute("role") == "alert"
@@ -156,3 +156,23 @@ def test_reduced_motion_scrolls_instantly(browser: Any, site: Path) -> None:  # 
         assert page.evaluate("getComputedStyle(document.getElementById('sb-transcript')).scrollBehavior") == "auto"
     finally:
         context.close()
+
+
+def test_axe_contents_page_and_second_step(wide: Any, variant: Path) -> None:  # noqa: F811
+    wide.goto((variant / "index.html").as_uri())
+    assert_no_violations(wide, "contents page")
+    _ready(wide, (variant / "second-step.html").as_uri())
+    assert_no_violations(wide, "second step with navigation")
+
+
+def test_axe_static_markup_without_step_js(wide: Any, site: Path) -> None:  # noqa: F811
+    """The page as a learner without JavaScript gets it (axe itself needs script, so drop step.js instead)."""
+    static = site.with_name("static-check.html")
+    static.write_text(site.read_text(encoding="utf-8").replace('<script src="assets/step.js"></script>', ""),
+                      encoding="utf-8")
+    try:
+        wide.goto(static.as_uri())
+        assert wide.locator("#sb-transcript .sb-seek").count() == 0
+        assert_no_violations(wide, "static markup, no step.js")
+    finally:
+        static.unlink()

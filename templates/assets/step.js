@@ -7,9 +7,9 @@
 
   var data = {};
   try { data = JSON.parse($("sb-data").textContent) || {}; } catch (e) { data = {}; }
-  var T = data.theme || {};
+  var T = Object.assign({}, data.theme, data);   // page_data keys, plus what the template added
   var lang = T.language || doc.documentElement.lang || undefined;
-  var keyBase = "scorm-builder:" + (T.courseId || "course") + ":" + (T.stepId || "step");
+  var keyBase = T.storageKey || "scorm-builder:" + (T.courseId || "course") + ":" + (T.stepId || "step");
 
   function show(el, on) { if (el) { el.hidden = !on; } }
   function fmt(n) { try { return n.toLocaleString(lang); } catch (e) { return String(n); } }
@@ -20,7 +20,7 @@
   function baseName(href) { return String(href || "").split(/[?#]/)[0].split("/").pop(); }
   function setDownload(a, text, type, name) {
     var url = a && text ? blobUrl(text, type) : null;
-    if (url) { a.href = url; a.setAttribute("download", name || baseName(a.getAttribute("href"))); }
+    if (url) { a.setAttribute("download", name || (T.stepId ? T.stepId + "-" : "") + baseName(a.getAttribute("href"))); a.href = url; }
   }
   function store() { return window.localStorage; }
 
@@ -196,7 +196,7 @@
   var form = $("sb-form"), text = $("sb-text");
   var countEl = $("sb-count"), countSr = $("sb-count-sr"), errEl = $("sb-error");
   var record = $("sb-record");
-  var limit = T.limit || 0;
+  var limit = T.maxLength || 0;
   if (backend.maxReflection && (!limit || backend.maxReflection < limit)) {
     limit = backend.maxReflection;
     if ($("sb-limit-n")) { $("sb-limit-n").textContent = fmt(limit); }
@@ -271,9 +271,9 @@
       "Date: " + longDate(new Date(s.at)), "",
       "Prompt: " + (T.prompt || "")
     ];
-    if (T.questions && T.questions.length) {
+    if (T.guidingQuestions && T.guidingQuestions.length) {
       lines.push("", "Guiding questions:");
-      T.questions.forEach(function (q) { lines.push("- " + q); });
+      T.guidingQuestions.forEach(function (q) { lines.push("- " + q); });
     }
     lines.push("", "My reflection:", s.text, "");
     return lines.join("\r\n");
