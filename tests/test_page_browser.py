@@ -273,6 +273,23 @@ def test_draft_autosaves_and_survives_reload(page: Any, site: Path) -> None:
     assert field.input_value() == UNIQUE_TEXT
 
 
+def test_draft_saved_on_pagehide_before_the_debounce(page: Any, site: Path) -> None:
+    _open(page, site.as_uri())
+    page.get_by_label(PROMPT).fill(UNIQUE_TEXT)  # no pause: the 1.5 s autosave has not run yet
+    page.reload()
+    _wait_status(page, "Your saved draft has been restored")
+    assert page.get_by_label(PROMPT).input_value() == UNIQUE_TEXT
+
+
+def test_captions_choice_is_remembered(page: Any, site: Path) -> None:
+    _open(page, site.as_uri())
+    page.get_by_role("button", name="Captions").click()
+    page.reload()
+    page.wait_for_function("document.getElementById('sb-media').readyState >= 1")
+    assert page.get_by_role("button", name="Captions").get_attribute("aria-pressed") == "false"
+    assert page.evaluate("document.getElementById('sb-media').textTracks[0].mode") == "hidden"
+
+
 def test_character_count_is_debounced_and_polite(page: Any, site: Path) -> None:
     _open(page, site.as_uri())
     live = page.locator("#sb-count-sr")
