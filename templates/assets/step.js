@@ -338,7 +338,11 @@
   doc.addEventListener("visibilitychange", function () {
     if (doc.visibilityState === "hidden") { flush(); call("save", "position"); }
   });
-  window.addEventListener("pagehide", function () { flush(); call("finish"); });
+  // A page kept in the back/forward cache may come back: save, but keep the LMS session open.
+  window.addEventListener("pagehide", function (ev) {
+    flush();
+    if (ev.persisted) { call("save", "draft"); } else { call("finish"); }
+  });
 
   /* ---------- restore ---------- */
   call("open").then(function (r) {
