@@ -136,7 +136,7 @@ def ffprobe_duration(path: Path, stream: str | None = None) -> float:
         cmd += ["-select_streams", stream, "-show_entries", "stream=duration"]
     else:
         cmd += ["-show_entries", "format=duration"]
-    out = run(cmd + ["-of", "default=nw=1:nk=1", str(path)]).split()
+    out = run([*cmd, "-of", "default=nw=1:nk=1", str(path)]).split()
     return float(out[0])
 
 
@@ -188,13 +188,13 @@ def build_audio(paras: list[Para], tmp: Path) -> tuple[Path, list[float], list[f
         # Gaps are measured between audible speech, so the silence kept inside the clips
         # counts towards them.
         gap = LEAD_IN if i == 0 else PAUSE
-        pad = int(round(gap * rate)) - before - (0 if i == 0 else prev_after)
+        pad = round(gap * rate) - before - (0 if i == 0 else prev_after)
         timeline.extend(array.array("h", bytes(2 * max(0, pad))))
         starts.append((len(timeline) + before) / rate)
         durations.append((len(clip) - before - after) / rate)
         timeline.extend(clip)
         prev_after = after
-    timeline.extend(array.array("h", bytes(2 * max(0, int(round(TAIL * rate)) - prev_after))))
+    timeline.extend(array.array("h", bytes(2 * max(0, round(TAIL * rate) - prev_after))))
     if sys.byteorder == "big":
         timeline.byteswap()
     out = tmp / "dialogue.wav"
@@ -265,7 +265,7 @@ def encode_video(wav: Path, duration: float, tmp: Path) -> None:
 def write_transcript(paras: list[Para], starts: list[float]) -> None:
     out: list[str] = []
     previous = None
-    for para, start in zip(paras, starts):
+    for para, start in zip(paras, starts, strict=True):
         label = f"{para.speaker}: " if para.speaker != previous else ""
         out += [f"{start:.1f}", label + para.text, ""]
         previous = para.speaker
@@ -299,7 +299,7 @@ def main() -> None:
     speech = sum(durations)
     print(f"paragraphs: {len(paras)}  speech: {speech:.1f}s  audio: {audio_len:.2f}s  "
           f"video: {video_len:.2f}s  (sample rate {rate} Hz)")
-    for para, start, dur in zip(paras, starts, durations):
+    for para, start, dur in zip(paras, starts, durations, strict=True):
         v = VOICES[para.speaker]
         print(f"  {start:6.2f}s  +{dur:5.2f}s  {para.speaker:<6} {v.voice} s={v.rate} p={v.pitch}"
               f"  {para.text[:44]}...")
