@@ -33,7 +33,8 @@ from scorm_builder.captions import (
 from scorm_builder.transcript import Paragraph, parse_transcript
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
+from tests.conftest import SEED  # noqa: E402
+
 PARSER = ROOT / "node_modules" / "webvtt-parser"
 EPS = 1e-6
 HARD_ENDINGS = {"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "of", "to", "and",

@@ -24,7 +24,7 @@ from scorm_builder.importers.futurelearn import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "futurelearn"
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
+from tests.conftest import SEED  # noqa: E402
 
 COURSE_KEYS = {"id", "title", "language", "description", "licence", "credits", "steps"}
 STEP_KEYS = {"title", "intro", "media", "transcript", "body", "reflection", "completion"}

@@ -22,7 +22,7 @@ from scorm_builder.transcript import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
+from tests.conftest import SEED  # noqa: E402
 
 
 def parse(name: str) -> list[Paragraph]:
