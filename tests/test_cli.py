@@ -66,3 +66,29 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert any(line.startswith("imsmanifest.xml:") and "'index.html' is not in the package" in line
                for line in bad.stdout.splitlines()), bad.stdout
     assert run("validate", str(tmp_path / "missing.zip")).returncode == 2
+
+
+def test_preview_serves_the_web_build_with_ranges(tmp_path: Path) -> None:
+    import re
+    import urllib.request
+
+    course = copy_example(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "scorm_builder", "preview", str(course), "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        while line.startswith("captions for"):
+            line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, line
+        page = urllib.request.urlopen(match.group(0) + "index.html", timeout=10).read().decode()
+        assert "Handing over with care" in page
+        video = match.group(0) + "media/handover-conversation/handover-conversation.mp4"
+        request = urllib.request.Request(video, headers={"Range": "bytes=100-199"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 206
+            assert len(response.read()) == 100
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
