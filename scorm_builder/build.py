@@ -9,7 +9,7 @@ from pathlib import Path
 from scorm_builder.captions import CaptionStats, caption_stats
 from scorm_builder.errors import Diagnostic
 from scorm_builder.loader import load_course
-from scorm_builder.package import Content, write_zip
+from scorm_builder.package import Content, StagedZip, stage_zip
 from scorm_builder.plan import BuildPlan, make_plan
 from scorm_builder.render import render_package
 from scorm_builder.targets import TARGETS, Target
@@ -57,13 +57,21 @@ def build_course(course_dir: Path, targets: list[str], out_dir: Path) -> CourseB
     plan = make_plan(loaded)
     outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings),
                           captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues})
-    for name in targets:
-        started = time.perf_counter()
-        target = TARGETS[name]()
-        files = package_files(plan, target)
-        path = write_zip(out_dir / target.archive_name(loaded.course.id), files, check=target.check)
-        outcome.results.append(BuildResult(name, path, path.stat().st_size, len(files),
-                                           time.perf_counter() - started))
+    staged: list[tuple[str, StagedZip, int, float]] = []
+    try:
+        for name in targets:
+            started = time.perf_counter()
+            target = TARGETS[name]()
+            files = package_files(plan, target)
+            zipped = stage_zip(out_dir / target.archive_name(loaded.course.id), files, check=target.check)
+            staged.append((name, zipped, len(files), time.perf_counter() - started))
+    except BaseException:
+        for _, zipped, _, _ in staged:
+            zipped.discard()
+        raise
+    for name, zipped, entries, seconds in staged:
+        path = zipped.commit()
+        outcome.results.append(BuildResult(name, path, path.stat().st_size, entries, seconds))
     return outcome
 
 

@@ -2,7 +2,8 @@
 
 Entries are sorted, timestamps and permissions fixed, so the same input always gives the same
 bytes. The zip is written to a temporary file next to its destination, checked, and only then
-moved into place: a failed build leaves nothing behind in the output folder.
+moved into place: a failed build leaves nothing behind in the output folder. A build of
+several targets stages every zip first and moves them only when all of them passed.
 """
 
 from __future__ import annotations
@@ -31,27 +32,53 @@ def zip_timestamp() -> tuple[int, int, int, int, int, int]:
     return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min, stamp.tm_sec - stamp.tm_sec % 2)
 
 
-def write_zip(destination: Path, files: Mapping[str, Content],
-              check: Callable[[Path], list[str]] | None = None) -> Path:
-    """Write ``files`` to ``destination`` atomically; ``check`` problems abort the write."""
+class StagedZip:
+    """A checked zip in a temporary file beside its destination, waiting to be moved into place."""
+
+    def __init__(self, temp: Path, destination: Path) -> None:
+        self.temp = temp
+        self.destination = destination
+
+    def commit(self) -> Path:
+        """Move the zip into place (atomic on one file system)."""
+        try:
+            os.chmod(self.temp, 0o644)
+            os.replace(self.temp, self.destination)
+        except OSError as exc:
+            self.discard()
+            raise BuildError(f"{self.destination}: cannot write the package: {exc.strerror or exc}") from exc
+        return self.destination
+
+    def discard(self) -> None:
+        """Remove the temporary file; nothing of this package is left behind."""
+        self.temp.unlink(missing_ok=True)
+
+
+def stage_zip(destination: Path, files: Mapping[str, Content],
+              check: Callable[[Path], list[str]] | None = None) -> StagedZip:
+    """Write ``files`` to a temporary zip next to ``destination`` and check it; problems abort."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
     os.close(handle)
-    temp = Path(temp_name)
+    staged = StagedZip(Path(temp_name), destination)
     try:
-        _write(temp, files)
-        problems = check(temp) if check else []
+        _write(staged.temp, files)
+        problems = check(staged.temp) if check else []
         if problems:
             raise PackageInvalid(problems)
-        os.chmod(temp, 0o644)
-        os.replace(temp, destination)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        staged.discard()
         raise BuildError(f"{destination}: cannot write the package: {exc.strerror or exc}") from exc
     except BaseException:
-        temp.unlink(missing_ok=True)
+        staged.discard()
         raise
-    return destination
+    return staged
+
+
+def write_zip(destination: Path, files: Mapping[str, Content],
+              check: Callable[[Path], list[str]] | None = None) -> Path:
+    """Write ``files`` to ``destination`` atomically; ``check`` problems abort the write."""
+    return stage_zip(destination, files, check).commit()
 
 
 def _write(path: Path, files: Mapping[str, Content]) -> None:

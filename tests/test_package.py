@@ -60,3 +60,13 @@ def test_web_zip_layout(tmp_path: Path) -> None:
     assert "media/handover-conversation/transcript.txt" in names
     assert "media/handover-conversation/handover-conversation.mp4" in names
     assert names == sorted(names)
+
+
+def test_one_failing_target_lands_no_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorm_builder.targets.scorm12 import Scorm12Target
+
+    monkeypatch.setattr(Scorm12Target, "check", lambda self, path: ["imsmanifest.xml: broken on purpose"])
+    out = tmp_path / "dist"
+    with pytest.raises(PackageInvalid):
+        build_course(EXAMPLE, ["web", "scorm12"], out)
+    assert list(out.iterdir()) == []
