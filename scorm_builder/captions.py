@@ -16,15 +16,20 @@ from dataclasses import dataclass
 from scorm_builder.transcript import Paragraph
 
 __all__ = [
+    "LINKS",
+    "NO_BREAK_AFTER",
     "CaptionStats",
     "CaptionWarning",
     "Cue",
     "caption_stats",
     "cue_cps",
+    "ends_clause",
+    "ends_sentence",
     "label_tokens",
     "make_cues",
     "to_webvtt",
     "voice_name",
+    "word_key",
 ]
 
 MAX_LINES = 2
@@ -54,9 +59,16 @@ _COST_LABEL_ALONE = 25.0
 _COST_CUE = 4.0                # per cue: prefer fewer, fuller cues
 _COST_SHORT_SLOT = 60.0        # at most, for a cue whose estimated share is below the minimum
 _COST_LONG_SLOT = 3.0          # per second of estimated share beyond the 7 s maximum
-_COST_ORPHAN = 6.0             # a cue opening with the last one or two words of a sentence
+_CUE_END_WEIGHT = 3.0          # a cue end costs this many times the same line break
+_COST_TAIL = (0.0, 16.0, 12.0, 8.0)   # a cue opening with the last 1, 2, 3 words of a sentence
+_COST_HEAD = (0.0, 12.0, 9.0, 6.0)    # a cue closing with the first 1, 2, 3 words of a sentence
+_TAIL_WORDS = 3                # tails and heads this short are penalised
+_HARD_TAIL_WORDS = 2           # tails this short are never left when the cue before has room
 _COST_FRAGMENT = 6.0           # a short cue that stops mid-clause ("It's also good")
 _FRAGMENT_CHARS = 25
+_TARGET_CHARS = 50             # cues shorter than this pay for it (quadratically) ...
+_COST_SHORT_CUE = 4.0          # ... up to this much for an empty one
+_COST_FAST = 1.0               # per character a second over the target, label included
 _COST_MID_LINE_SENTENCE = 1.5  # a sentence ending inside a line (new sentences start a line)
 
 _ARTICLES = {"a", "an", "the"}
@@ -79,7 +91,9 @@ _CONJUNCTIONS = {
     "while", "whilst", "whereas", "whether", "when", "where", "once", "whenever", "wherever",
 }
 _HARD = _ARTICLES | _DETERMINERS | _POSSESSIVES | _PREPOSITIONS | _CONJUNCTIONS
+NO_BREAK_AFTER: frozenset[str] = frozenset(_HARD)   # words a line or cue should not end with
 _LINKS = _PREPOSITIONS | _CONJUNCTIONS
+LINKS: frozenset[str] = frozenset(_LINKS)          # a break before one of these is acceptable
 _RELATIVES = {"which", "who", "whom", "that"}
 _ADJECTIVES = {
     "good", "new", "first", "last", "long", "great", "little", "own", "other", "old", "right",
@@ -176,18 +190,21 @@ def _bare(token: str) -> str:
     return token.strip(_OPENERS + _CLOSERS)
 
 
-def _key(token: str) -> str:
+def word_key(token: str) -> str:
+    """The word lower-cased without surrounding quotes and brackets (as the word lists hold it)."""
     return _bare(token).lower()
 
 
-def _ends_sentence(token: str) -> bool:
+def ends_sentence(token: str) -> bool:
+    """The word closes a sentence (``.!?…`` before any closing quotes; not ``Dr.``, ``e.g.`` ...)."""
     core = token.rstrip(_CLOSERS)
     if not core.endswith((".", "!", "?", "…")):
         return False
     return core.lower().lstrip(_OPENERS) not in _ABBREVIATIONS
 
 
-def _ends_clause(token: str) -> bool:
+def ends_clause(token: str) -> bool:
+    """The word closes a clause (``, ; : – —`` at its end) or is a dash on its own."""
     core = token.rstrip(_CLOSERS)
     return token in _DASHES or core.endswith((",", ";", ":", "–", "—"))
 
@@ -196,12 +213,12 @@ def _break_cost(before: str, after: str | None) -> float:
     """Cost of ending a line or cue after ``before`` when ``after`` comes next."""
     if after is None:
         return 0.0
-    if _ends_sentence(before):
+    if ends_sentence(before):
         cost = _COST_SENTENCE
-    elif _ends_clause(before):
+    elif ends_clause(before):
         cost = _COST_CLAUSE
     else:
-        key, next_key = _key(before), _key(after)
+        key, next_key = word_key(before), word_key(after)
         if key in _HARD:
             cost = _COST_HARD
         elif next_key in _NEGATIONS:
@@ -214,9 +231,13 @@ def _break_cost(before: str, after: str | None) -> float:
             cost = _COST_SOFT                       # probably a name: keep first + last together
         else:
             cost = _COST_PLAIN
-    if after in _DASHES or after.startswith(("-", "–", "—")):
+    if _is_dash_start(after):
         cost += _COST_DASH_START
     return cost
+
+
+def _is_dash_start(token: str) -> bool:
+    return token in _DASHES or token.startswith(("-", "–", "—"))
 
 
 def label_tokens(speaker: str) -> list[str]:
@@ -233,13 +254,24 @@ class _Tokens:
         self.pos = [0]
         for token in self.tokens:
             self.pos.append(self.pos[-1] + len(token) + 1)
-        ends = [_ends_sentence(token) for token in self.tokens]
+        ends = [ends_sentence(token) for token in self.tokens]
         self.sentence = ends
-        self.clause = [_ends_clause(token) for token in self.tokens]
+        self.clause = [ends_clause(token) for token in self.tokens]
         self.ends_before = [0]
         for flag in ends:
             self.ends_before.append(self.ends_before[-1] + flag)
         self.pair = [_break_cost(self.tokens[i], self.tokens[i + 1]) for i in range(len(self.tokens) - 1)]
+        # no_break[i]: a line must not end with token i (or the next line start with token i + 1)
+        self.no_break = [word_key(self.tokens[i]) in NO_BREAK_AFTER or _is_dash_start(self.tokens[i + 1])
+                         for i in range(len(self.tokens) - 1)]
+        # next_end[i]: the first sentence end at or after token i; last_end[i]: the last one before i
+        count = len(self.tokens)
+        self.next_end = [count] * (count + 1)
+        for i in range(count - 1, -1, -1):
+            self.next_end[i] = i if ends[i] else self.next_end[i + 1]
+        self.last_end = [-1] * (count + 1)
+        for i in range(1, count + 1):
+            self.last_end[i] = i - 1 if ends[i - 1] else self.last_end[i - 1]
 
     def chars(self, lo: int, hi: int) -> int:
         return self.pos[hi] - self.pos[lo] - 1
@@ -272,6 +304,37 @@ class _Tokens:
                 best_cost, best_split = cost, split
         return (best_split, best_cost) if best_split else None
 
+    def fits_well(self, lo: int, hi: int) -> bool:
+        """Tokens [lo, hi) fit one line, or two at a break not after a no-break word or before a dash.
+
+        This is what "the cue had room" means for sentence tails (the tests use the same rule).
+        """
+        if self.chars(lo, hi) <= MAX_LINE_CHARS:
+            return True
+        label = self.label if lo == 0 else 0
+        for split in range(lo + max(1, label), hi):
+            if self.chars(lo, split) > MAX_LINE_CHARS:
+                return False
+            if self.chars(split, hi) <= MAX_LINE_CHARS and not self.no_break[split - 1]:
+                return True
+        return False
+
+    def tail(self, lo: int) -> int:
+        """Words of a sentence begun before token lo that finish it from lo (0: none, or > 3)."""
+        if lo == 0 or self.sentence[lo - 1]:
+            return 0
+        end = self.next_end[lo]
+        words = end - lo + 1
+        return words if end < len(self.tokens) and words <= _TAIL_WORDS and lo >= self.label else 0
+
+    def head(self, lo: int, hi: int) -> int:
+        """Words of a sentence that starts inside tokens [lo, hi) and carries on after hi (0: none)."""
+        if self.sentence[hi - 1]:
+            return 0
+        end = self.last_end[hi]
+        words = hi - 1 - end
+        return words if end >= lo and words <= _TAIL_WORDS else 0
+
     def lines(self, lo: int, hi: int, split: int) -> tuple[str, ...]:
         if split:
             return " ".join(self.tokens[lo:split]), " ".join(self.tokens[split:hi])
@@ -300,9 +363,16 @@ def _words(text: str) -> list[str]:
 def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> list[_Piece]:
     """Choose cue boundaries by dynamic programming over word boundaries.
 
-    Cost = per-cue cost + line-break cost + cost of the cue's last word as an ending + a timing
-    cost from the cue's estimated share of the window (too short for the minimum, or longer
-    than 7 s). Every cue fits 2 x 42 characters unless it is a single over-long word.
+    A cue's cost: a fixed cost per cue; its line layout (break quality, balance, sentence ends
+    inside a line); its end, weighted more than a line break (sentence end best, then clause
+    punctuation, then before a conjunction or preposition); a sentence tail it opens with or a
+    sentence head it closes with (1-3 words); a short cue, more so when it stops mid-clause; and
+    timing, from its estimated share of the window (under the minimum, or over 7 s).
+
+    Hard rules: every cue fits 2 x 42 characters unless it is a single over-long word, and a cue
+    never opens with the last one or two words of a sentence when the cue before could have taken
+    them (``_Tokens.fits_well``) - moving them there always gives another valid segmentation, so
+    the rule never leaves a paragraph without one.
     """
     text = _Tokens(label, words)
     shift = text.label                       # token index = word index + shift
@@ -311,8 +381,20 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     limit = MAX_LINES * MAX_LINE_CHARS + 1
     best: list[float] = [0.0] + [math.inf] * count
     back: list[tuple[int, int] | None] = [None] * (count + 1)      # (first word, line split)
+    # cost of ending a cue at each word boundary, and of starting one there (sentence tails)
+    end_cost = [0.0] * (count + 1)
+    start_cost = [0.0] * (count + 1)
+    tail_end = [0] * (count + 1)             # token after a 1-2 word tail starting at word i, or 0
+    for boundary in range(1, count):
+        at = boundary + shift
+        end_cost[boundary] = _CUE_END_WEIGHT * text.pair[at - 1]
+        tail = text.tail(at)
+        start_cost[boundary] = _COST_TAIL[tail]
+        if 0 < tail <= _HARD_TAIL_WORDS:
+            tail_end[boundary] = at + tail
     for last in range(1, count + 1):
         hi = last + shift
+        stop = tail_end[last] if last < count else 0
         for first in range(last - 1, -1, -1):
             lo = 0 if first == 0 else first + shift
             if first < last - 1 and text.chars(lo, hi) > limit:
@@ -324,15 +406,22 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                 if first < last - 1:
                     continue
                 laid = (0, 0.0)                  # one over-long word
-            weight = text.chars(first + shift, hi) + 1
+            if stop and text.fits_well(lo, stop):
+                continue                         # the next cue would open with a tail this one can take
+            chars = text.chars(first + shift, hi)
+            weight = chars + 1
             slot = window_ms * weight / total
-            cost = best[first] + _COST_CUE + laid[1]
+            cost = best[first] + _COST_CUE + laid[1] + start_cost[first]
+            if chars < _TARGET_CHARS:
+                cost += _COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2
             if last < count:
-                cost += text.pair[hi - 1]
+                cost += end_cost[last] + _COST_HEAD[text.head(lo, hi)]
                 if weight <= _FRAGMENT_CHARS and not (text.sentence[hi - 1] or text.clause[hi - 1]):
                     cost += _COST_FRAGMENT
-            if first > 0 and any(text.sentence[first + shift:min(first + 2, last - 1) + shift]):
-                cost += _COST_ORPHAN
+            shown = max(slot, _SLOT_MS) - _GAP_MS
+            rate = text.chars(lo, hi) * 1000 / shown
+            if rate > TARGET_CPS:
+                cost += _COST_FAST * (rate - TARGET_CPS)
             if slot < _SLOT_MS:
                 cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
             if slot - _GAP_MS > _MAX_MS:

@@ -2,6 +2,12 @@
 
 Usage: python scripts/caption_report.py TRANSCRIPT [--end SECONDS] [--page] [--vtt OUT] [--cues]
 
+Besides the ``caption_stats`` summary it prints segmentation figures: the share of cues (other
+than a paragraph's last) that end at a sentence end or at clause punctuation, the cues that open
+with the tail of a sentence begun in the cue before (the sentence end within the first 1-3
+words), the cues that end with the head of a sentence begun in the same cue (1-3 words after its
+last sentence end), and the line breaks that follow a word captions never break after.
+
 ``--page`` reads a saved FutureLearn step page: the transcript part runs from the first line
 holding only a timestamp to the line after the last timestamp.
 """
@@ -12,12 +18,26 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scorm_builder.captions import caption_stats, cue_cps, make_cues, to_webvtt  # noqa: E402
+from scorm_builder.captions import (  # noqa: E402
+    LINKS,
+    NO_BREAK_AFTER,
+    Cue,
+    caption_stats,
+    cue_cps,
+    ends_clause,
+    ends_sentence,
+    label_tokens,
+    make_cues,
+    to_webvtt,
+    word_key,
+)
 from scorm_builder.errors import SourceError  # noqa: E402
 from scorm_builder.transcript import parse_transcript  # noqa: E402
 
@@ -31,6 +51,64 @@ def page_transcript(text: str) -> str:
     if not stamps:
         raise SystemExit("no timestamp lines in the page")
     return "\n".join(lines[stamps[0]: stamps[-1] + 2]) + "\n"
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """How well cue boundaries follow the sentences (figures for before/after comparisons)."""
+
+    inner_cues: int           # cues that are not the last of their paragraph
+    sentence_ends: int        # ... of which end at a sentence end
+    clause_ends: int          # ... or at clause punctuation
+    link_ends: int            # ... or before a conjunction or preposition
+    tails: int                # cues opening with a 1-3 word tail of the previous cue's sentence
+    heads: int                # cues ending with the first 1-3 words of a new sentence
+    bad_line_breaks: int      # line 1 ends with an article, preposition, conjunction ...
+
+    def summary(self) -> str:
+        share = (self.sentence_ends + self.clause_ends) / self.inner_cues if self.inner_cues else 1.0
+        return (f"{share:.0%} of {self.inner_cues} inner cues end at punctuation "
+                f"({self.sentence_ends} sentence, {self.clause_ends} clause; "
+                f"{self.link_ends} more before a conjunction or preposition), "
+                f"{self.tails} start with a <= 3-word sentence tail, "
+                f"{self.heads} end with a <= 3-word sentence head, "
+                f"{self.bad_line_breaks} line breaks after a no-break word")
+
+
+def cue_words(cue: Cue) -> list[str]:
+    """The cue's words without its visible label."""
+    words = " ".join(cue.lines).split()
+    if cue.show_label and cue.speaker is not None:
+        words = words[len(label_tokens(cue.speaker)):]
+    return words
+
+
+def segmentation(cues: Sequence[Cue]) -> Segmentation:
+    """Count cue endings, sentence tails and heads, and line breaks after no-break words."""
+    inner = sentence = clause = link = tails = heads = bad = 0
+    for number, cue in enumerate(cues):
+        words = cue_words(cue)
+        for line in cue.lines[:-1]:
+            bad += word_key(line.split()[-1]) in NO_BREAK_AFTER
+        if not words:
+            continue
+        follows = number + 1 < len(cues) and cues[number + 1].paragraph == cue.paragraph
+        if follows:
+            inner += 1
+            if ends_sentence(words[-1]):
+                sentence += 1
+            elif ends_clause(words[-1]):
+                clause += 1
+            else:
+                link += word_key(cue_words(cues[number + 1])[0]) in LINKS
+                ends = [i for i, word in enumerate(words[:-1]) if ends_sentence(word)]
+                heads += bool(ends) and len(words) - 1 - ends[-1] <= 3
+        continues = number > 0 and cues[number - 1].paragraph == cue.paragraph
+        if continues:
+            before = cue_words(cues[number - 1])
+            if before and not ends_sentence(before[-1]):
+                tails += any(ends_sentence(word) for word in words[:3])
+    return Segmentation(inner, sentence, clause, link, tails, heads, bad)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(paragraphs)} paragraphs, speakers {', '.join(speakers) or '-'}, "
           f"{paragraphs[0].start:g} s to {paragraphs[-1].start:g} s")
     print(caption_stats(cues).summary())
+    print(segmentation(cues).summary())
     print(f"generated in {elapsed * 1000:.0f} ms")
     for warning in warnings:
         print(f"{path}:{warning.line}: warning: {warning.message}")
