@@ -392,43 +392,50 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
         start_cost[boundary] = _COST_TAIL[tail]
         if 0 < tail <= _HARD_TAIL_WORDS:
             tail_end[boundary] = at + tail
+    pos, sentence, clause = text.pos, text.sentence, text.clause
     for last in range(1, count + 1):
         hi = last + shift
         stop = tail_end[last] if last < count else 0
+        inner = last < count
+        closing = end_cost[last] if inner else 0.0
         for first in range(last - 1, -1, -1):
             lo = 0 if first == 0 else first + shift
-            if first < last - 1 and text.chars(lo, hi) > limit:
+            shown_chars = pos[hi] - pos[lo] - 1            # label included
+            if first < last - 1 and shown_chars > limit:
                 break
             if math.isinf(best[first]):
                 continue
-            laid = text.layout(lo, hi)
-            if laid is None:
-                if first < last - 1:
-                    continue
-                laid = (0, 0.0)                  # one over-long word
-            if stop and text.fits_well(lo, stop):
-                continue                         # the next cue would open with a tail this one can take
-            chars = text.chars(first + shift, hi)
+            chars = pos[hi] - pos[first + shift] - 1
             weight = chars + 1
             slot = window_ms * weight / total
-            cost = best[first] + _COST_CUE + laid[1] + start_cost[first]
+            cost = best[first] + _COST_CUE + start_cost[first] + closing
             if chars < _TARGET_CHARS:
                 cost += _COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2
-            if last < count:
-                cost += end_cost[last] + _COST_HEAD[text.head(lo, hi)]
-                if weight <= _FRAGMENT_CHARS and not (text.sentence[hi - 1] or text.clause[hi - 1]):
+            if inner:
+                cost += _COST_HEAD[text.head(lo, hi)]
+                if weight <= _FRAGMENT_CHARS and not (sentence[hi - 1] or clause[hi - 1]):
                     cost += _COST_FRAGMENT
-            shown = max(slot, _SLOT_MS) - _GAP_MS
-            rate = text.chars(lo, hi) * 1000 / shown
+            rate = shown_chars * 1000 / (max(slot, _SLOT_MS) - _GAP_MS)
             if rate > TARGET_CPS:
                 cost += _COST_FAST * (rate - TARGET_CPS)
             if slot < _SLOT_MS:
                 cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
             if slot - _GAP_MS > _MAX_MS:
                 cost += _COST_LONG_SLOT * (slot - _GAP_MS - _MAX_MS) / 1000
-            if cost < best[last]:
-                best[last] = cost
-                back[last] = (first, laid[0])
+            if cost >= best[last]:
+                continue                         # the layout only adds to the cost
+            laid = text.layout(lo, hi)
+            if laid is None:
+                if first < last - 1:
+                    continue
+                laid = (0, 0.0)                  # one over-long word
+            cost += laid[1]
+            if cost >= best[last]:
+                continue
+            if stop and text.fits_well(lo, stop):
+                continue                         # the next cue would open with a tail this one can take
+            best[last] = cost
+            back[last] = (first, laid[0])
     pieces: list[_Piece] = []
     position = count
     while position > 0:

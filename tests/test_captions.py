@@ -21,14 +21,17 @@ from scorm_builder.captions import (
     MAX_LINE_CHARS,
     MIN_DURATION,
     MIN_GAP,
+    NO_BREAK_AFTER,
     CaptionStats,
     CaptionWarning,
     Cue,
     caption_stats,
+    ends_sentence,
     label_tokens,
     make_cues,
     to_webvtt,
     voice_name,
+    word_key,
 )
 from scorm_builder.transcript import Paragraph, parse_transcript
 
@@ -376,6 +379,146 @@ def test_fast_paragraphs_are_named(case: tuple[list[Paragraph], float | None]) -
         window = paragraphs[index + 1].start - paragraphs[index].start
         if len(paragraphs[index].text) / window > FAST_CPS:
             assert index in named
+
+
+# --- sentence tails ------------------------------------------------------------------------------
+#
+# A cue's *sentence tail* is its opening words up to and including the first word that ends a
+# sentence (``ends_sentence``), when that sentence began in the previous cue of the same paragraph
+# (the previous cue's last word does not end a sentence). The previous cue *had room* for a tail
+# when its visible text followed by the tail fits one line of 42 characters, or two such lines
+# broken between two units where the first does not end with a no-break word (``NO_BREAK_AFTER``,
+# compared by ``word_key``) and the second does not start with a dash; a visible label is one unit.
+
+
+def sentence_tail(previous: Cue, cue: Cue, most: int) -> list[str]:
+    """The cue's sentence tail if it is at most ``most`` words long, else []."""
+    before, words = cue_words(previous), cue_words(cue)
+    if not before or ends_sentence(before[-1]):
+        return []
+    for count, word in enumerate(words[:most], start=1):
+        if ends_sentence(word):
+            return words[:count]
+    return []
+
+
+def had_room(previous: Cue, tail: list[str]) -> bool:
+    units = cue_words(previous)
+    if previous.show_label:
+        assert previous.speaker is not None
+        units = [" ".join(label_tokens(previous.speaker)), *units]
+    units += tail
+    if len(" ".join(units)) <= MAX_LINE_CHARS:
+        return True
+    return any(len(" ".join(units[:split])) <= MAX_LINE_CHARS
+               and len(" ".join(units[split:])) <= MAX_LINE_CHARS
+               and word_key(units[split - 1]) not in NO_BREAK_AFTER
+               and not units[split].startswith(("-", "–", "—"))
+               for split in range(1, len(units)))
+
+
+def test_had_room_definition() -> None:
+    previous = Cue(0, 2, "ANN", ("ANN: we talk about the handover",), 0, True)
+    assert had_room(previous, ["today."])
+    full = Cue(0, 2, None, ("we talk about the handover and how the last",
+                            "ten minutes of a long shift can be"), 0, False)
+    assert not had_room(full, ["kinder."])
+    # two lines would fit only by breaking after "the": no room
+    tight = Cue(0, 2, None, ("aaaa bbbb cccc dddd eeee ffff gggg hhhh the",), 0, False)
+    assert not had_room(tight, ["iiii jjjj kkkk llll mmmm nnnn oooo ppp."])
+    cue = Cue(2, 3, None, ("today. Then more",), 0, False)
+    assert sentence_tail(previous, cue, 2) == ["today."]
+    assert sentence_tail(Cue(0, 2, None, ("It ends.",), 0, False), cue, 2) == []
+
+
+_lower = st.text(alphabet="abcdefghijklmnopqrstuvwxyz’", min_size=1, max_size=9)
+_sentence = st.tuples(
+    st.lists(st.one_of(_lower, _lower, _lower, _punctuated, _function), max_size=25), _lower,
+    st.sampled_from([".", "?", "!", ".’", "…"]),
+).map(lambda parts: " ".join([*parts[0], parts[1] + parts[2]]))
+
+
+@st.composite
+def sentence_transcripts(draw: st.DrawFn) -> tuple[list[Paragraph], float | None]:
+    """Paragraphs of sentences (the last may run on), spoken at 3 to 25 characters a second.
+
+    Slow paragraphs matter: their cues must stay under 7 s, so the cue search wants short cues
+    and a sentence's last words are tempting to cut off.
+    """
+    paragraphs, start = [], draw(st.integers(0, 10_000))
+    for number in range(draw(st.integers(1, 3))):
+        text = " ".join(draw(st.lists(_sentence, min_size=1, max_size=6)))
+        if draw(st.booleans()):
+            text += " " + " ".join(draw(st.lists(_word, min_size=1, max_size=10)))
+        paragraphs.append(Paragraph(start / 1000, draw(_speaker), text, 2 * number + 1, True))
+        start += len(text) * draw(st.sampled_from([40, 60, 80, 120, 200, 330]))
+    end = draw(st.one_of(st.none(), st.just(start / 1000)))
+    return paragraphs, end
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sentence_transcripts())
+def test_no_short_sentence_tail_when_the_previous_cue_had_room(
+        case: tuple[list[Paragraph], float | None]) -> None:
+    paragraphs, end = case
+    cues, warnings = make_cues(paragraphs, end)
+    check(paragraphs, end, cues, warnings)
+    squeezed = {w.paragraph for w in warnings if "more than" in w.message}
+    for previous, cue in itertools.pairwise(cues):
+        if cue.paragraph != previous.paragraph or cue.paragraph in squeezed:
+            continue
+        tail = sentence_tail(previous, cue, 2)
+        assert not (tail and had_room(previous, tail)), (previous.lines, cue.lines)
+
+
+def _cue_texts(text: str, speaker: str | None = None) -> list[str]:
+    cues, warnings = make_cues([para(0, text, speaker)], len(text) / 14)
+    check([para(0, text, speaker)], len(text) / 14, cues, warnings)
+    return [" ".join(cue_words(cue)) for cue in cues]
+
+
+def test_cues_end_at_sentence_ends_not_one_word_into_the_next() -> None:
+    texts = _cue_texts(
+        "I think it’s really encouraging, it’s not just the moral value of doing compassionate "
+        "leadership and having compassion in our work but actually that it makes economic sense "
+        "as well for all of those reasons. It’s also good to see it coming into public policy. "
+        "I’m reminded of Julia Unwin’s work for the Carnegie Trust about the importance of "
+        "bringing greater kindness and compassion into public policy.", "SUZIE")
+    assert any(text.endswith("reasons.") for text in texts), texts
+    assert any(text.endswith("into public policy.") for text in texts[:-1]), texts
+    assert not any(text.endswith(("I’m", "I’m reminded", "It’s", "It’s also")) for text in texts), texts
+
+
+def test_a_sentence_tail_stays_with_its_sentence() -> None:
+    texts = _cue_texts(
+        "So we know there’s a difference between merely being sympathetic and empathic and being "
+        "compassionate which has that extra helping element to it. Neuroscience studies show that "
+        "when we ask people to be sympathetic or empathic to another person in pain, that it’s "
+        "associated with the activation of pain centres in the brain.", "MICHAEL")
+    assert any(text.endswith("element to it.") for text in texts), texts
+    assert not any(text.startswith(("it.", "to it.")) for text in texts), texts
+
+
+def test_long_sentence_breaks_at_its_comma_and_ends_before_a_preposition() -> None:
+    text = ("When the night shift has been hard, the person handing over needs a moment to say so "
+            "before anyone starts on the list of beds and jobs.")
+    cues, _ = make_cues([para(0, text)], 10.0)
+    assert cues[0].lines[0] == "When the night shift has been hard,"
+    assert [cue_words(cue)[-1] for cue in cues] == ["moment", "jobs."]
+
+
+def test_a_new_sentence_starts_a_new_line() -> None:
+    text = ("We finish every handover with one simple question that everybody on the ward can ask. "
+            "Why? It shows we care.")
+    cues, _ = make_cues([para(0, text)], 10.0)
+    assert cues[-1].lines == ("that everybody on the ward can ask.", "Why? It shows we care.")
+
+
+def test_unavoidable_tail_is_kept() -> None:
+    # the over-long word is a cue on its own, so the one-word end of its sentence starts the next
+    url = "https://example.org/a/very/long/address/that/cannot/be/broken"
+    texts = _cue_texts(f"Look at {url} now. Then we start.")
+    assert texts == ["Look at", url, "now. Then we start."]
 
 
 # --- the seed -------------------------------------------------------------------------------------
