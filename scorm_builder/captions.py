@@ -63,7 +63,7 @@ _CUE_END_WEIGHT = 3.0          # a cue end costs this many times the same line b
 _COST_TAIL = (0.0, 16.0, 12.0, 8.0)   # a cue opening with the last 1, 2, 3 words of a sentence
 _COST_HEAD = (0.0, 12.0, 9.0, 6.0)    # a cue closing with the first 1, 2, 3 words of a sentence
 _TAIL_WORDS = 3                # tails and heads this short are penalised
-_HARD_TAIL_WORDS = 2           # tails this short are never left when the cue before has room
+_HARD_TAIL_WORDS = 3           # tails this short are never left when the cue before has room
 _COST_FRAGMENT = 6.0           # a short cue that stops mid-clause ("It's also good")
 _FRAGMENT_CHARS = 25
 _TARGET_CHARS = 50             # cues shorter than this pay for it (quadratically) ...
@@ -370,7 +370,7 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     timing, from its estimated share of the window (under the minimum, or over 7 s).
 
     Hard rules: every cue fits 2 x 42 characters unless it is a single over-long word, and a cue
-    never opens with the last one or two words of a sentence when the cue before could have taken
+    never opens with the last one to three words of a sentence when the cue before could have taken
     them (``_Tokens.fits_well``) - moving them there always gives another valid segmentation, so
     the rule never leaves a paragraph without one.
     """
@@ -384,7 +384,7 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     # cost of ending a cue at each word boundary, and of starting one there (sentence tails)
     end_cost = [0.0] * (count + 1)
     start_cost = [0.0] * (count + 1)
-    tail_end = [0] * (count + 1)             # token after a 1-2 word tail starting at word i, or 0
+    tail_end = [0] * (count + 1)             # token after a 1-3 word tail starting at word i, or 0
     for boundary in range(1, count):
         at = boundary + shift
         end_cost[boundary] = _CUE_END_WEIGHT * text.pair[at - 1]
