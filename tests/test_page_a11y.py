@@ -75,11 +75,24 @@ def test_axe_playing_with_current_paragraph(wide: Any, site: Path) -> None:  # n
     assert_no_violations(wide, "transcript current paragraph")
 
 
+def _submit_with_error(page: Any) -> None:
+    """Submit the empty form; the error summary is then on screen and focused."""
+    page.get_by_role("button", name="Submit reflection").click()
+    assert page.locator("#sb-text").get_attribute("aria-invalid") == "true"
+    assert page.locator("#sb-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "sb-summary"
+
+
+def _box(page: Any, selector: str) -> Any:
+    return page.evaluate(
+        "s => { const r = document.querySelector(s).getBoundingClientRect();"
+        " return {left: r.left, right: r.right, width: r.width, height: r.height}; }", selector)
+
+
 def test_axe_error_state(wide: Any, site: Path) -> None:  # noqa: F811
     _ready(wide, site.as_uri())
-    wide.get_by_role("button", name="Submit reflection").click()
-    assert wide.locator("#sb-text").get_attribute("aria-invalid") == "true"
-    assert_no_violations(wide, "form error")
+    _submit_with_error(wide)
+    assert_no_violations(wide, "form error with summary, 1280 px")
 
 
 def test_axe_submitted_state(wide: Any, site: Path) -> None:  # noqa: F811
@@ -94,9 +107,49 @@ def test_axe_and_reflow_at_320px(narrow: Any, site: Path) -> None:  # noqa: F811
     _ready(narrow, site.as_uri())
     assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_violations(narrow, "320 px")
-    narrow.get_by_role("button", name="Submit reflection").click()
-    assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert_no_violations(narrow, "320 px, form error")
+    width = narrow.evaluate("innerWidth")
+    # the shortest and the longest message (over the limit: no hard maxlength, so it can be typed)
+    for value, words in (("", "Enter your reflection"), ("x" * 4005, "4,000 characters or fewer")):
+        narrow.locator("#sb-text").fill(value)
+        _submit_with_error(narrow)
+        assert words in narrow.locator("#sb-summary-link").inner_text()
+        assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        for sel in ("#sb-summary", "#sb-summary-link"):
+            box = _box(narrow, sel)
+            assert box["left"] >= 0 and box["right"] <= width, (sel, box)
+        assert_no_violations(narrow, f"320 px, form error with summary ({words})")
+
+
+def test_error_summary_link_target_and_focus_ring(narrow: Any, site: Path) -> None:  # noqa: F811
+    _ready(narrow, site.as_uri())
+    _submit_with_error(narrow)
+    link = _box(narrow, "#sb-summary-link")
+    assert link["width"] >= 24 and link["height"] >= 24, link
+    # the focused summary shows a focus indicator (it gets focus from script, not from Tab)
+    ring = narrow.evaluate(
+        "(() => { const s = getComputedStyle(document.getElementById('sb-summary'));"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; })()")
+    assert ring[0] == "solid" and ring[1] >= 2 and ring[2] != "none", ring
+
+
+def test_error_summary_in_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811
+    wide.emulate_media(forced_colors="active")
+    _ready(wide, site.as_uri())
+    _submit_with_error(wide)
+    got = wide.evaluate(
+        """() => { const s = getComputedStyle(document.getElementById('sb-summary')),
+                         a = getComputedStyle(document.getElementById('sb-summary-link')),
+                         body = getComputedStyle(document.body);
+                 return {border: [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor],
+                         outline: [s.outlineStyle, parseFloat(s.outlineWidth)],
+                         underline: a.textDecorationLine, link: a.color, text: body.color}; }"""
+    )
+    # the box, the focus ring and the link survive: they do not rely on colour or shadows
+    assert got["border"][0] == "solid" and got["border"][1] >= 3, got
+    assert got["border"][2] == got["text"], got  # CanvasText
+    assert got["outline"][0] == "solid" and got["outline"][1] >= 2, got
+    assert "underline" in got["underline"], got
+    assert_no_violations(wide, "forced colours, form error with summary")
 
 
 def test_axe_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811

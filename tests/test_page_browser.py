@@ -314,7 +314,7 @@ def test_validation_errors(page: Any, variant: Path) -> None:
     assert field.get_attribute("aria-invalid") == "true"
     assert "sb-error" in field.get_attribute("aria-describedby").split()
     assert page.locator("#sb-error").text_content() == "Error: Enter your reflection"
-    assert page.evaluate("document.activeElement.id") == "sb-text"
+    assert page.evaluate("document.activeElement.id") == "sb-summary"  # GOV.UK: focus goes to the summary
     # under the minimum, then over the limit (no hard maxlength: the pasted text is kept)
     field.fill("too short")
     submit.click()
@@ -330,6 +330,60 @@ def test_validation_errors(page: Any, variant: Path) -> None:
     assert field.get_attribute("aria-invalid") is None
     assert "sb-error" not in field.get_attribute("aria-describedby").split()
     assert not page.locator("#sb-error").is_visible()
+
+
+def _summary_state(page: Any) -> Any:
+    return page.evaluate(
+        """() => { const s = document.getElementById('sb-summary'), a = s.querySelector('a'),
+                         e = document.getElementById('sb-error');
+                 return {visible: !s.hidden && s.offsetParent !== null, focused: document.activeElement === s,
+                         heading: s.querySelector('h2, h3').textContent, links: s.querySelectorAll('a').length,
+                         link: a.textContent, href: a.getAttribute('href'),
+                         error: e.hidden ? null : e.textContent}; }"""
+    )
+
+
+def test_error_summary_focus_link_and_clearing(page: Any, variant: Path) -> None:
+    url = (variant / f"{STEP_ID}.html").as_uri()
+    _open(page, url)
+    summary = page.locator("#sb-summary")
+    assert not summary.is_visible()
+    history = page.evaluate("history.length")
+    submit = page.get_by_role("button", name="Submit reflection")
+    field = page.locator("#sb-text")
+    for value, message in (("", "Enter your reflection"),
+                           ("too short", "Your reflection must be at least 10 characters"),
+                           ("x" * 4005, "Your reflection must be 4,000 characters or fewer")):
+        field.fill(value)
+        submit.focus()
+        page.keyboard.press("Enter")  # submit from the keyboard as well as by mouse elsewhere
+        got = _summary_state(page)
+        assert got == {"visible": True, "focused": True, "heading": "There is a problem", "links": 1,
+                       "link": message, "href": "#sb-text", "error": "Error: " + message}
+        # announced on focus as a named group: "There is a problem, group"
+        group = page.get_by_role("group", name="There is a problem")
+        assert group.count() == 1 and group.evaluate("s => s === document.activeElement")
+        # the inline error and its attributes stay as they were
+        assert field.get_attribute("aria-invalid") == "true"
+        assert field.get_attribute("aria-describedby").split()[0] == "sb-error"
+        # the link is the next tab stop; Enter on it focuses the field without following the fragment
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "sb-summary-link"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "sb-text"
+        assert page.url == url and page.evaluate("location.hash") == ""
+        assert page.evaluate("history.length") == history
+        # the field's label is scrolled into view with it
+        top = page.evaluate("document.querySelector('label[for=sb-text]').getBoundingClientRect().top")
+        assert -1 <= top < page.evaluate("innerHeight") / 2  # sub-pixel layout: allow 1 px
+    # fixed and submitted: the summary goes, the inline error too
+    field.fill(UNIQUE_TEXT)
+    submit.click()
+    _wait_status(page, "Reflection submitted")
+    assert not summary.is_visible()
+    assert summary.evaluate("s => s.hidden") is True
+    assert not page.locator("#sb-error").is_visible()
+    assert field.get_attribute("aria-invalid") is None
 
 
 def test_submit_download_print_and_reload(page: Any, site: Path) -> None:
@@ -457,6 +511,35 @@ def test_scorm12_finish_button_and_state(browser: Any, tmp_path: Path) -> None:
         context.close()
 
 
+def test_scorm12_error_summary_link_inside_the_lms_frame(browser: Any, tmp_path: Path) -> None:
+    root = tmp_path / "lms"
+    root.mkdir()
+    shutil.copytree(build(EXAMPLE, "scorm12", tmp_path), root / "pkg")
+    shutil.copy(ROOT / "node_modules" / "scorm-again" / "dist" / "scorm-again.js", root / "scorm-again.js")
+    (root / "host.html").write_text(HOST, encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        with serve(root) as server:
+            page.goto(f"{server.url}/host.html")
+            frame = page.frame_locator("#sco")
+            frame.get_by_role("button", name="Finish").wait_for(state="visible", timeout=5000)
+            sco = page.frame(url=re.compile(r"/pkg/index\.html$"))
+            assert sco is not None
+            frame_url, history = sco.url, page.evaluate("history.length")
+            frame.get_by_role("button", name="Submit reflection").click()
+            assert sco.evaluate("document.activeElement.id") == "sb-summary"
+            link = frame.get_by_role("link", name="Enter your reflection")
+            link.focus()
+            link.press("Enter")
+            assert sco.evaluate("document.activeElement.id") == "sb-text"
+            assert page.evaluate("location.hash") == "" and page.url == f"{server.url}/host.html"
+            assert sco.url == frame_url and sco.evaluate("location.hash") == ""
+            assert page.evaluate("history.length") == history
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------- without JavaScript
 
 def test_without_javascript_transcript_and_body_are_there(browser: Any, variant: Path) -> None:
@@ -477,5 +560,7 @@ def test_without_javascript_transcript_and_body_are_there(browser: Any, variant:
         )
         assert page.locator("label[for=sb-text]").is_visible()
         assert not page.get_by_role("button", name="Submit reflection").is_visible()
+        assert not page.locator("#sb-summary").is_visible()
+        assert not page.get_by_text("There is a problem").is_visible()
     finally:
         context.close()

@@ -196,6 +196,8 @@
   var form = $("sb-form"), text = $("sb-text");
   var countEl = $("sb-count"), countSr = $("sb-count-sr"), errEl = $("sb-error");
   var record = $("sb-record");
+  var summary = $("sb-summary"), summaryLink = $("sb-summary-link");
+  if (!summaryLink) { summary = null; }   // a course's own step.html may not have the summary
   var limit = T.maxLength || 0;
   if (backend.maxReflection && (!limit || backend.maxReflection < limit)) {
     limit = backend.maxReflection;
@@ -232,6 +234,7 @@
       text.setAttribute("aria-describedby", describedBy);
     }
     show(errEl, !!msg);
+    if (summary) { summaryLink.textContent = msg; show(summary, !!msg); }
   }
   function validate(v) {
     var n = v.length;
@@ -295,11 +298,21 @@
     text.addEventListener("blur", saveDraft);
     // Dictation tools may change the value without input events: poll while focused.
     setInterval(function () { if (doc.activeElement === text && text.value !== lastValue) { onInput(); } }, 1000);
+    if (summary) {
+      // Focus the field ourselves instead of following href="#sb-text": inside an LMS frame a
+      // fragment link would add a history entry and change the frame's URL.
+      summaryLink.addEventListener("click", function (e) {
+        e.preventDefault();
+        var label = form.querySelector("label[for='sb-text']");
+        if (label && label.scrollIntoView) { label.scrollIntoView(); }
+        text.focus({preventScroll: !!label});
+      });
+    }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var v = text.value, msg = validate(v);
       setError(msg);
-      if (msg) { text.focus(); return; }
+      if (msg) { (summary || text).focus(); return; }
       clearTimeout(draftTimer);
       var prev = {draft: state.draft, submitted: state.submitted};
       state.draft = v;
