@@ -102,9 +102,12 @@ def check(paragraphs: list[Paragraph], end: float | None, cues: list[Cue],
             assert ms(own[-1].end) <= limit
         else:
             gap = ms(MIN_GAP)
+        # the last paragraph's cues must end by the media end, so that span is what they share
+        span = ms(end) - ms(paragraph.start) if end_known and end is not None and index + 1 == len(paragraphs) \
+            else window
         for cue in own:
             # more than 2 lines only when the window is under 2 ms a cue (whole-ms WebVTT times)
-            assert 1 <= len(cue.lines) <= 2 or (window is not None and window // len(own) < 4)
+            assert 1 <= len(cue.lines) <= 2 or (span is not None and span // len(own) < 4)
             for line in cue.lines:
                 # a line may only be over the limit when it is one word (or the label alone)
                 label = " ".join(label_tokens(cue.speaker)) if cue.show_label and cue.speaker else None
@@ -194,6 +197,14 @@ def test_dash_never_starts_a_line() -> None:
             "with patients, for example with diabetes or HIV, outcomes are just so much better")
     cues, _ = make_cues([para(0, text)], 12.0)
     assert not any(line.split()[0] in {"-", "–"} for c in cues for line in c.lines)
+
+
+def test_media_ending_just_after_the_last_paragraph_squeezes_its_cues() -> None:
+    # 2 ms of media for three lines' worth of text: one cue with every line (found by hypothesis)
+    paragraphs = [para(0.0, "a " + "x" * 43 + " a")]
+    cues, warnings = make_cues(paragraphs, 0.002)
+    check(paragraphs, 0.002, cues, warnings)
+    assert [cue.lines for cue in cues] == [("a", "x" * 43, "a")]
 
 
 def test_long_word_gets_its_own_line() -> None:
