@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian machine, then run lint, types and tests.
-# Debian packages (chromium, ffmpeg, espeak-ng), npm test clients (scorm-again, axe-core,
+# Debian packages (chromium, firefox-esr, ffmpeg, espeak-ng), npm test clients (scorm-again, axe-core,
 # webvtt-parser) and Python packages go into the system, node_modules/ and .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)

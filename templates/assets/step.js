@@ -77,7 +77,14 @@
   var capsTrack = media && media.textTracks && media.textTracks.length ? media.textTracks[0] : null;
   if (track && T.captionsVtt) {
     var vttUrl = blobUrl(T.captionsVtt, "text/vtt");
-    if (vttUrl) { track.src = vttUrl; }
+    if (vttUrl) {
+      // Firefox marks a track as failed when its src changes while the static file is loading;
+      // a fresh element that carries the Blob URL from the start loads in every browser.
+      var fresh = track.cloneNode(false);
+      fresh.src = vttUrl;
+      track.parentNode.replaceChild(fresh, track);
+      track = fresh;
+    }
     capsTrack = track.track;
   }
   function ccPref(v) {
