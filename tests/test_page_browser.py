@@ -485,12 +485,18 @@ HOST = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>LMS<
 <body><iframe id="sco" title="Course" src="pkg/index.html" style="width:1000px;height:2400px"></iframe></body></html>"""
 
 
-def test_scorm12_finish_button_and_state(browser: Any, tmp_path: Path) -> None:
+def lms_root(tmp_path: Path) -> Path:
+    """A folder with the example's SCORM 1.2 package under pkg/ and a scorm-again host page."""
     root = tmp_path / "lms"
     root.mkdir()
     shutil.copytree(build(EXAMPLE, "scorm12", tmp_path), root / "pkg")
     shutil.copy(ROOT / "node_modules" / "scorm-again" / "dist" / "scorm-again.js", root / "scorm-again.js")
     (root / "host.html").write_text(HOST, encoding="utf-8")
+    return root
+
+
+def test_scorm12_finish_button_and_state(browser: Any, tmp_path: Path) -> None:
+    root = lms_root(tmp_path)
     context = browser.new_context()
     page = context.new_page()
     try:
@@ -512,11 +518,7 @@ def test_scorm12_finish_button_and_state(browser: Any, tmp_path: Path) -> None:
 
 
 def test_scorm12_error_summary_link_inside_the_lms_frame(browser: Any, tmp_path: Path) -> None:
-    root = tmp_path / "lms"
-    root.mkdir()
-    shutil.copytree(build(EXAMPLE, "scorm12", tmp_path), root / "pkg")
-    shutil.copy(ROOT / "node_modules" / "scorm-again" / "dist" / "scorm-again.js", root / "scorm-again.js")
-    (root / "host.html").write_text(HOST, encoding="utf-8")
+    root = lms_root(tmp_path)
     context = browser.new_context()
     page = context.new_page()
     try:
