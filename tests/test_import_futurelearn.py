@@ -15,10 +15,10 @@ import yaml
 
 from scorm_builder.errors import SourceError
 from scorm_builder.importers import ImportResult, import_futurelearn
+from scorm_builder.importers.discussion import privatise_sentence
 from scorm_builder.importers.futurelearn import (
     markdown_escape,
     parse_timestamp,
-    privatise_sentence,
     slugify,
     speaker_label,
 )
@@ -409,7 +409,7 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     media = tmp_path / "talk.mp4"
     media.write_bytes(b"data")
-    monkeypatch.setattr("scorm_builder.importers.futurelearn.shutil.copyfile", boom)
+    monkeypatch.setattr("scorm_builder.importers.writer.shutil.copyfile", boom)
     work = tmp_path / "work"
     work.mkdir()
     with pytest.raises(OSError, match="disk full"):

@@ -3,8 +3,9 @@
 A browser's "save as text" of a FutureLearn step gives, in order: page chrome, the step
 title, an intro, timestamp lines each followed by one transcript paragraph, the article,
 the discussion prompt, a footer naming the course and its provider, then marketing text.
-This module segments that page itself (it does not use ``scorm_builder.transcript``) so the
-importer can keep every transcript paragraph verbatim and point errors at the page's lines.
+This module segments the page itself (sharing only the timestamp and speaker-label grammar of
+``scorm_builder.transcript``) so that every transcript paragraph stays verbatim and errors point
+at the page's lines. The prompt rewording lives in ``discussion``, the folder writing in ``writer``.
 
 Decisions worth knowing:
 
@@ -23,19 +24,16 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import shutil
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scorm_builder.errors import Diagnostic, Location, SourceError
+from scorm_builder.importers.discussion import Reflection, split_prompt
+from scorm_builder.importers.writer import check_out_dir, dump_yaml, markdown_escape, slugify, write_atomically
+from scorm_builder.models import MEDIA_TYPES
 from scorm_builder.transcript import parse_clock, split_label
 
 __all__ = [
@@ -47,18 +45,12 @@ __all__ = [
     "markdown_escape",
     "parse_saved_page",
     "parse_timestamp",
-    "privatise_sentence",
     "slugify",
     "speaker_label",
 ]
 
 DEFAULT_LANGUAGE = "en-GB"
-MAX_SLUG = 40
-# Words a cut slug should not end on ("...-patient-and").
-_SLUG_TAIL_WORDS = frozenset(
-    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
-)
-MEDIA_SUFFIXES = (".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg")
+MEDIA_SUFFIXES = tuple(MEDIA_TYPES)
 REFLECTION_MAX = 4000
 
 # --- line classification ----------------------------------------------------------------
@@ -101,22 +93,6 @@ _FOOTER_RE = re.compile(
 _CREATED_BY_RE = re.compile(r"^Created by\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 
 
-# A sentence that sends the learner to the public comments.
-_COMMENTS_NOUN = r"(?:the\s+)?(?:comments?|discussion)(?:\s+(?:section|area|box|thread|below))?"
-_TO_COMMENTS_RE = re.compile(
-    rf"\s*\b(?:in|on|to|into|using|via|within)\s+{_COMMENTS_NOUN}(?:\s+below)?",
-    re.IGNORECASE,
-)
-_MENTIONS_COMMENTS_RE = re.compile(
-    r"\b(?:comments?|discussion|other learners|fellow learners)\b", re.IGNORECASE
-)
-_SHARE_VERB_RE = re.compile(r"\b(?:share|post|add|leave|tell us|let us know)\b", re.IGNORECASE)
-_WITH_OTHERS_RE = re.compile(
-    r"\s+with\s+(?:(?:other|fellow)\s+learners|others|each\s+other|the\s+group|everyone)\b",
-    re.IGNORECASE,
-)
-_SENTENCE_END_RE = re.compile(r"([.?!]+[’”\"')\]]*)\s+(?=[A-Z0-9‘“\"'(])")
-
 # Providers whose "Created by" text is really FutureLearn's own logo rather than a partner.
 _FUTURELEARN_LOGO_RE = re.compile(r"^FutureLearn\b", re.IGNORECASE)
 
@@ -152,16 +128,6 @@ class PageParagraph:
     text: str  # the whole paragraph line, label included, verbatim
     speaker: str | None  # label of this paragraph or the last labelled one before it
     line: int  # 1-based line of the timestamp
-
-
-@dataclass(frozen=True)
-class Reflection:
-    """The discussion prompt turned into a private reflection."""
-
-    prompt: str
-    guiding_questions: tuple[str, ...]
-    original: str  # the prompt paragraph as it was on the page
-    line: int
 
 
 @dataclass(frozen=True)
@@ -369,7 +335,7 @@ def parse_saved_page(path: Path) -> SavedPage:
         i, skipped = _next_content(lines, i + 1, content_end)
         chrome_lines += skipped
 
-    reflection, body = _split_prompt(article, path, warnings)
+    reflection, body = split_prompt(article, path, warnings)
 
     course_title, provider = _read_footer(lines, footer, path, warnings)
 
@@ -454,145 +420,7 @@ def _next_plain(lines: Sequence[str], start: int) -> int:
     return i
 
 
-# --- discussion prompt -------------------------------------------------------------------
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, punctuation and closing quotes kept with each."""
-    parts: list[str] = []
-    pos = 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        parts.append(text[pos : m.end(1)])
-        pos = m.end()
-    tail = text[pos:].strip()
-    if tail:
-        parts.append(tail)
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _mentions_public_comments(text: str) -> bool:
-    """True when a paragraph sends the learner to the public comments."""
-    return bool(_TO_COMMENTS_RE.search(text)) or bool(
-        re.search(r"\bcomments?\s+(?:section|area|below)\b", text, re.IGNORECASE)
-    )
-
-
-def privatise_sentence(sentence: str) -> str | None:
-    """Reword a sentence that asks for public comments so it asks for private writing.
-
-    Returns None when the sentence only makes sense in a public discussion (e.g. "Read
-    other learners' comments"), so the caller can drop it with a warning.
-    """
-    if not _MENTIONS_COMMENTS_RE.search(sentence):
-        return sentence
-    out = sentence
-    verb = _SHARE_VERB_RE.search(out)
-    if verb:
-        word = "Write down" if verb.group(0)[0].isupper() else "write down"
-        out = out[: verb.start()] + word + out[verb.end() :]
-    out = _WITH_OTHERS_RE.sub("", out)
-    out, places = _TO_COMMENTS_RE.subn(" below", out, count=1)
-    if places and not _MENTIONS_COMMENTS_RE.search(out):
-        return out
-    return None
-
-
-def _is_opener(sentence: str) -> bool:
-    """A short lead-in question such as "What do you think?" that needs the next one."""
-    return sentence.endswith("?") and len(sentence.split()) <= 4
-
-
-def _split_prompt(
-    article: list[tuple[int, str]], path: Path, warnings: list[Diagnostic]
-) -> tuple[Reflection | None, list[str]]:
-    """Take the discussion prompt out of the article; the rest is the step body."""
-    found = [k for k, (_, text) in enumerate(article) if _mentions_public_comments(text)]
-    if not found:
-        body = [text for _, text in article]
-        if article:
-            warnings.append(
-                Diagnostic(
-                    Location(path, article[0][0] + 1),
-                    "no discussion prompt ('... in the comments below') found; "
-                    "the step gets no reflection and completes when viewed",
-                )
-            )
-        return None, body
-    last = found[-1]
-    first = last
-    # "What do you think? ..." on its own line just before "Share ... in the comments below."
-    if "?" not in article[last][1] and last > 0 and article[last - 1][1].endswith("?"):
-        first = last - 1
-    original = " ".join(text for _, text in article[first : last + 1])
-    line = article[first][0] + 1
-
-    sentences: list[str] = []
-    for sentence in split_sentences(original):
-        if not _mentions_public_comments(sentence):
-            sentences.append(sentence)
-            continue
-        private = privatise_sentence(sentence)
-        if private is None:
-            warnings.append(
-                Diagnostic(Location(path, line), f"dropped public-discussion sentence: {sentence}")
-            )
-            continue
-        warnings.append(Diagnostic(Location(path, line), f"reworded '{sentence}' as '{private}'"))
-        sentences.append(private)
-    if not sentences:
-        warnings.append(
-            Diagnostic(Location(path, line), "discussion prompt had nothing left to ask privately")
-        )
-        body = [text for k, (_, text) in enumerate(article) if not first <= k <= last]
-        return None, body
-
-    # The prompt runs to the first question (plus the next one after a short opener);
-    # everything after it becomes guiding questions, in order and word for word.
-    end = next((k for k, s in enumerate(sentences) if s.endswith("?")), 0)
-    if _is_opener(sentences[end]) and end + 1 < len(sentences) and sentences[end + 1].endswith("?"):
-        end += 1
-    prompt = " ".join(sentences[: end + 1])
-    guiding = tuple(sentences[end + 1 :])
-    body = [text for k, (_, text) in enumerate(article) if not first <= k <= last]
-    return Reflection(prompt, guiding, original, line), body
-
-
 # --- writing -----------------------------------------------------------------------------
-
-
-def slugify(text: str, fallback: str) -> str:
-    """A folder/id slug: lower-case ASCII letters, digits and '-', starting with a letter."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    if not words or not words[0][0].isalpha():
-        words.insert(0, fallback)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG:
-            break
-        slug = candidate
-    if not slug:
-        return words[0][:MAX_SLUG]
-    # A cut title should not end on a dangling "and"/"of": drop such words at the end.
-    kept = slug.split("-")
-    while len(kept) > 1 and kept[-1] in _SLUG_TAIL_WORDS:
-        kept.pop()
-    return "-".join(kept)
-
-
-_MD_INLINE_RE = re.compile(r"([\\`*_\[\]<>~|])")
-_MD_ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_MD_BLOCK_START_RE = re.compile(r"^(\s*)([#>+=-])")
-_MD_ORDERED_RE = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
-
-
-def markdown_escape(text: str) -> str:
-    """Escape a plain-text paragraph so Markdown shows it as written, not as markup."""
-    out = _MD_INLINE_RE.sub(r"\\\1", text)
-    out = _MD_ENTITY_RE.sub(r"\\&", out)
-    out = _MD_BLOCK_START_RE.sub(r"\1\\\2", out)
-    return _MD_ORDERED_RE.sub(r"\1\\\2", out)
 
 
 def licence_note(provider: str) -> str:
@@ -600,13 +428,6 @@ def licence_note(provider: str) -> str:
     return (
         f"All rights reserved by the original provider ({provider}). "
         "Imported from a saved FutureLearn page for private study only; do not redistribute."
-    )
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    """YAML in document order, Unicode kept, long strings never folded."""
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
     )
 
 
@@ -619,23 +440,6 @@ def _media_name(media: Path) -> str:
     """The media file's name, made safe for a package path."""
     stem = slugify(media.stem, "media")
     return f"{stem}{media.suffix.lower()}"
-
-
-def _check_out_dir(out_dir: Path) -> None:
-    """Refuse to write over anything: the folder must be absent or empty."""
-    if out_dir.exists() or out_dir.is_symlink():
-        if not out_dir.is_dir():
-            raise SourceError(
-                Location(out_dir),
-                "output path exists and is not a folder",
-                "choose a new folder name for --out",
-            )
-        if any(out_dir.iterdir()):
-            raise SourceError(
-                Location(out_dir),
-                "output folder is not empty; refusing to overwrite it",
-                "choose a new folder for --out, or remove this one first",
-            )
 
 
 def _check_media(media: Path) -> None:
@@ -655,7 +459,7 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     saved_page = Path(saved_page)
     out_dir = Path(out_dir)
     page = parse_saved_page(saved_page)
-    _check_out_dir(out_dir)
+    check_out_dir(out_dir)
     if media is not None:
         media = Path(media)
         _check_media(media)
@@ -698,8 +502,8 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     }
 
     files: dict[Path, str] = {
-        Path("course.yml"): _yaml(course),
-        step_rel / "step.yml": _yaml(step),
+        Path("course.yml"): dump_yaml(course),
+        step_rel / "step.yml": dump_yaml(step),
         step_rel / "transcript.txt": _transcript_text(page.paragraphs),
     }
     if page.body:
@@ -715,7 +519,7 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
             )
         )
 
-    written = _write_atomically(out_dir, files, media, step_rel / media_rel if media_rel else None)
+    written = write_atomically(out_dir, files, media, step_rel / media_rel if media_rel else None)
 
     speakers: list[str] = []
     for p in page.paragraphs:
@@ -742,31 +546,3 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     )
 
 
-def _write_atomically(
-    out_dir: Path, files: dict[Path, str], media: Path | None, media_rel: Path | None
-) -> list[Path]:
-    """Write into a temporary sibling folder, then rename it to ``out_dir`` in one step."""
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    # A hidden sibling on the same file system, so the final rename is atomic; mkdir (not
-    # mkdtemp) keeps the user's umask, and exist_ok=False guards against a clash.
-    tmp = parent / f".{out_dir.name}.{secrets.token_hex(6)}.partial"
-    tmp.mkdir()
-    try:
-        written: list[Path] = []
-        for rel, text in files.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-            written.append(rel)
-        if media is not None and media_rel is not None:
-            target = tmp / media_rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(media, target)
-            written.append(media_rel)
-        _check_out_dir(out_dir)  # someone may have filled it while we were writing
-        os.replace(tmp, out_dir)  # POSIX rename replaces an empty folder atomically
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return written
