@@ -1,0 +1,49 @@
+"""Rendering: every piece of source text is escaped; the page data survives as JSON."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import lxml.html
+
+from scorm_builder.build import build_course
+from tests.helpers import EXAMPLE_STEP, copy_example, step_file
+
+HOSTILE = '</script><script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes" \'single\''
+
+
+def test_hostile_source_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    import yaml
+
+    course = copy_example(tmp_path)
+    path = step_file(course)
+    data = yaml.safe_load(path.read_text())
+    data["title"] = "Title " + HOSTILE
+    data["intro"] = "Intro " + HOSTILE
+    data["reflection"]["prompt"] = "Prompt " + HOSTILE
+    data["reflection"]["guiding_questions"] = ["Question " + HOSTILE]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    step_dir = course / "steps" / EXAMPLE_STEP
+    (step_dir / "body.md").write_text("Body <b onclick=\"x()\">raw</b> " + HOSTILE + "\n")
+    transcript = step_dir / "transcript.txt"
+    transcript.write_text(transcript.read_text().rstrip("\n") + "\n\n100.5\nTOM: Line " + HOSTILE + "\n")
+    zipped = build_course(course, ["web"], tmp_path / "dist").results[0].path
+    html = zipfile.ZipFile(zipped).read("index.html").decode("utf-8")
+    root = lxml.html.fromstring(html)
+    scripts = root.findall(".//script")
+    assert all(s.get("src") or s.get("type") == "application/json" for s in scripts), "no inline code"
+    assert [s.get("src") for s in scripts if s.get("src")] == ["assets/step.js"]
+    handlers = [(el.tag, name) for el in root.iter() if isinstance(el.tag, str)
+                for name in el.attrib if name.startswith("on")]
+    assert handlers == []
+    assert root.findall(".//img") == []
+    text = root.text_content()
+    for label in ("Title ", "Intro ", "Prompt ", "Question ", 'Body <b onclick="x()">raw</b> ', "Line "):
+        assert label + HOSTILE in text, label
+    data_json = json.loads(root.get_element_by_id("sb-data").text)
+    assert data_json["stepTitle"] == "Title " + HOSTILE
+    assert HOSTILE in data_json["transcriptTxt"]
+    vtt = data_json["captionsVtt"]
+    assert "&lt;/script&gt;&lt;script&gt;" in vtt and "<script" not in vtt and "<img" not in vtt
