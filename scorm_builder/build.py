@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorm_builder.captions import CaptionStats, caption_stats
-from scorm_builder.errors import Diagnostic
+from scorm_builder.errors import Diagnostic, SourceError, SourceErrors
 from scorm_builder.loader import load_course
 from scorm_builder.package import Content, StagedZip, stage_zip
 from scorm_builder.plan import BuildPlan, make_plan
@@ -51,10 +51,16 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
     return files
 
 
-def build_course(course_dir: Path, targets: list[str], out_dir: Path) -> CourseBuild:
-    """Build ``course_dir`` for each target into ``out_dir``; nothing is written on error."""
+def build_course(course_dir: Path, targets: list[str], out_dir: Path, strict: bool = False) -> CourseBuild:
+    """Build ``course_dir`` for each target into ``out_dir``; nothing is written on error.
+
+    With ``strict``, warnings (such as captions that must run too fast) are errors too.
+    """
     loaded = load_course(course_dir)
     plan = make_plan(loaded)
+    if strict and plan.warnings:
+        raise SourceErrors([SourceError(w.location, w.message, "--strict treats warnings as errors")
+                            for w in plan.warnings])
     outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings),
                           captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues})
     staged: list[tuple[str, StagedZip, int, float]] = []

@@ -92,3 +92,20 @@ def test_preview_serves_the_web_build_with_ranges(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_strict_turns_caption_warnings_into_failure(tmp_path: Path) -> None:
+    course = copy_example(tmp_path)
+    transcript = course / "steps" / "handover-conversation" / "transcript.txt"
+    lines = transcript.read_text().splitlines()
+    # Start the second paragraph 4 s after the first: the first must then be read far too fast.
+    stamps = [i for i, line in enumerate(lines) if line.replace(".", "", 1).isdigit()]
+    lines[stamps[1]] = str(round(float(lines[stamps[0]]) + 4.0, 1))
+    transcript.write_text("\n".join(lines) + "\n")
+    relaxed = run("build", str(course), "--target", "web", "--out", str(tmp_path / "a"))
+    assert relaxed.returncode == 0
+    assert f"{transcript.resolve()}:1: warning: this paragraph runs at" in relaxed.stderr
+    strict = run("build", str(course), "--target", "web", "--out", str(tmp_path / "b"), "--strict")
+    assert strict.returncode == 1
+    assert f"error: {transcript.resolve()}:1: this paragraph runs at" in strict.stderr
+    assert not (tmp_path / "b").exists(), "a strict failure writes nothing"
