@@ -47,3 +47,30 @@ def test_hostile_source_text_is_escaped_everywhere(tmp_path: Path) -> None:
     assert HOSTILE in data_json["transcriptTxt"]
     vtt = data_json["captionsVtt"]
     assert "&lt;/script&gt;&lt;script&gt;" in vtt and "<script" not in vtt and "<img" not in vtt
+
+
+def test_audio_only_step_gets_an_audio_player_with_captions(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import yaml
+
+    if shutil.which("ffmpeg") is None:
+        raise AssertionError("ffmpeg is required (the README test command installs it)")
+    course = copy_example(tmp_path)
+    step_dir = course / "steps" / EXAMPLE_STEP
+    audio = step_dir / "media" / "talk.m4a"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(step_dir / "media" / "handover-conversation.mp4"),
+                    "-vn", "-c:a", "copy", str(audio)], check=True)
+    path = step_file(course)
+    data = yaml.safe_load(path.read_text())
+    data["media"] = {"file": "media/talk.m4a"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    zipped = build_course(course, ["web"], tmp_path / "dist").results[0].path
+    with zipfile.ZipFile(zipped) as archive:
+        root = lxml.html.fromstring(archive.read("index.html"))
+        assert "media/handover-conversation/talk.m4a" in archive.namelist()
+    assert root.findall(".//video") == []
+    (player,) = root.findall(".//audio")
+    assert player.findall(".//source")[0].get("type") == "audio/mp4"
+    assert player.findall(".//track")[0].get("kind") == "captions"
