@@ -74,3 +74,25 @@ def test_audio_only_step_gets_an_audio_player_with_captions(tmp_path: Path) -> N
     (player,) = root.findall(".//audio")
     assert player.findall(".//source")[0].get("type") == "audio/mp4"
     assert player.findall(".//track")[0].get("kind") == "captions"
+
+
+def test_reading_only_step_builds_for_every_target(tmp_path: Path) -> None:
+    import yaml
+
+    from scorm_builder.validate import validate_package
+
+    course = copy_example(tmp_path)
+    path = step_file(course)
+    data = yaml.safe_load(path.read_text())
+    for key in ("media", "transcript", "reflection"):
+        del data[key]
+    data["completion"] = "viewed"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    results = {r.target: r.path for r in build_course(course, ["web", "scorm12"], tmp_path / "dist").results}
+    assert validate_package(results["scorm12"]) == []
+    with zipfile.ZipFile(results["web"]) as archive:
+        assert not any(name.startswith("media/") for name in archive.namelist())
+        root = lxml.html.fromstring(archive.read("index.html"))
+    assert root.findall(".//video") == [] and root.findall(".//textarea") == []
+    assert "A handover is where responsibility" in root.text_content()
+    assert json.loads(root.get_element_by_id("sb-data").text)["completion"] == "viewed"
