@@ -13,6 +13,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scorm_builder.linebreaks import (
+    LINKS,
+    NO_BREAK_AFTER,
+    break_cost,
+    ends_clause,
+    ends_sentence,
+    is_dash_start,
+    word_key,
+)
 from scorm_builder.transcript import Paragraph
 
 __all__ = [
@@ -47,14 +56,7 @@ _MAX_MS = round(MAX_DURATION * 1000)
 _GAP_MS = round(MIN_GAP * 1000)
 _SLOT_MS = _MIN_MS + _GAP_MS          # a cue's share of the window: its display time plus the gap
 
-# Break costs: lower is a better place to end a line or a cue (a11y.md 5.2).
-_COST_SENTENCE = 0.0
-_COST_CLAUSE = 1.0
-_COST_BEFORE_LINK = 2.0        # break before a conjunction or preposition
-_COST_PLAIN = 5.0
-_COST_SOFT = 12.0              # after an adjective, pronoun, auxiliary, number, title ...
-_COST_HARD = 40.0              # after an article, determiner, possessive, preposition, conjunction
-_COST_DASH_START = 30.0        # a line opening with a dash reads as a change of speaker
+# Costs of cue choices (line-break costs live in linebreaks.py).
 _COST_LABEL_ALONE = 25.0
 _COST_CUE = 4.0                # per cue: prefer fewer, fuller cues
 _COST_SHORT_SLOT = 60.0        # at most, for a cue whose estimated share is below the minimum
@@ -71,61 +73,6 @@ _COST_SHORT_CUE = 4.0          # ... up to this much for an empty one
 _COST_FAST = 1.0               # per character a second over the target, label included
 _COST_MID_LINE_SENTENCE = 1.5  # a sentence ending inside a line (new sentences start a line)
 
-_ARTICLES = {"a", "an", "the"}
-_DETERMINERS = {
-    "this", "that", "these", "those", "each", "every", "some", "any", "no", "another", "such",
-    "either", "neither", "which", "what", "whose", "whatever", "whichever", "all", "both", "few",
-    "many", "much", "several", "enough", "fewer",
-}
-_POSSESSIVES = {"my", "your", "his", "her", "its", "our", "their", "one's", "one’s"}
-_PREPOSITIONS = {
-    "of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "onto", "about", "above",
-    "over", "under", "between", "through", "throughout", "during", "without", "within", "across",
-    "after", "before", "against", "among", "amongst", "around", "behind", "below", "beneath",
-    "beside", "besides", "beyond", "despite", "down", "inside", "like", "near", "off", "outside",
-    "past", "since", "toward", "towards", "until", "till", "up", "upon", "via", "than", "as",
-    "per", "along", "versus", "vs", "unlike", "including", "regarding", "concerning",
-}
-_CONJUNCTIONS = {
-    "and", "or", "but", "nor", "so", "yet", "because", "although", "though", "if", "unless",
-    "while", "whilst", "whereas", "whether", "when", "where", "once", "whenever", "wherever",
-}
-_HARD = _ARTICLES | _DETERMINERS | _POSSESSIVES | _PREPOSITIONS | _CONJUNCTIONS
-NO_BREAK_AFTER: frozenset[str] = frozenset(_HARD)   # words a line or cue should not end with
-_LINKS = _PREPOSITIONS | _CONJUNCTIONS
-LINKS: frozenset[str] = frozenset(_LINKS)          # a break before one of these is acceptable
-_RELATIVES = {"which", "who", "whom", "that"}
-_ADJECTIVES = {
-    "good", "new", "first", "last", "long", "great", "little", "own", "other", "old", "right",
-    "big", "high", "different", "small", "large", "next", "early", "young", "important", "public",
-    "bad", "same", "able", "human", "basic", "deep", "real", "clear", "whole", "extra", "key",
-    "main", "major", "local", "social", "late", "hard", "low", "full", "special", "strong",
-    "better", "best", "higher", "lower", "worse", "worst", "free", "general", "national", "common",
-    "particular", "specific", "certain", "simple", "single", "poor", "rich", "true", "short",
-    "huge", "wide", "open", "close", "recent", "current", "likely", "possible", "serious",
-    "positive", "negative", "significant", "mental", "physical", "personal", "financial",
-    "clinical", "medical", "technical", "fundamental", "amazing", "brilliant", "fantastic",
-    "wonderful", "difficult", "easy", "dark", "entire", "various", "additional", "normal",
-    "final", "previous", "similar", "individual", "professional", "compassionate", "kind",
-    "older", "younger", "bigger", "smaller", "greater", "larger", "longer", "shorter",
-}
-_MODIFIERS = {"very", "really", "quite", "rather", "too", "so", "most", "more", "less", "least",
-              "such", "just", "absolutely", "extremely", "highly", "fairly", "pretty"}
-_PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "there", "i'm", "i’m", "we're", "we’re",
-             "you're", "you’re", "they're", "they’re", "it's", "it’s", "there's", "there’s"}
-_AUXILIARIES = {
-    "is", "are", "was", "were", "be", "been", "being", "am", "have", "has", "had", "do", "does",
-    "did", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "to",
-    "don't", "don’t", "doesn't", "doesn’t", "didn't", "didn’t", "can't", "can’t", "won't",
-    "won’t", "isn't", "isn’t", "aren't", "aren’t", "wasn't", "wasn’t",
-}
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "sir", "dame", "st", "lord", "lady"}
-_SOFT = _ADJECTIVES | _MODIFIERS | _PRONOUNS | _AUXILIARIES | _TITLES
-_NEGATIONS = {"not", "n't", "never"}
-_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "e.g.", "i.e.", "vs.", "cf.", "no."}
-_DASHES = {"-", "–", "—", "--"}
-_OPENERS = "\"'“‘([{¿¡"
-_CLOSERS = "\"'”’)]}"
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
@@ -182,64 +129,6 @@ class CaptionStats:
                 f"durations {self.shortest:.3f}-{self.longest:.3f} s, at most {self.max_lines} lines")
 
 
-# --------------------------------------------------------------------------------------------
-# Words and break points
-
-
-def _bare(token: str) -> str:
-    return token.strip(_OPENERS + _CLOSERS)
-
-
-def word_key(token: str) -> str:
-    """The word lower-cased without surrounding quotes and brackets (as the word lists hold it)."""
-    return _bare(token).lower()
-
-
-def ends_sentence(token: str) -> bool:
-    """The word closes a sentence (``.!?…`` before any closing quotes; not ``Dr.``, ``e.g.`` ...)."""
-    core = token.rstrip(_CLOSERS)
-    if not core.endswith((".", "!", "?", "…")):
-        return False
-    return core.lower().lstrip(_OPENERS) not in _ABBREVIATIONS
-
-
-def ends_clause(token: str) -> bool:
-    """The word closes a clause (``, ; : – —`` at its end) or is a dash on its own."""
-    core = token.rstrip(_CLOSERS)
-    return token in _DASHES or core.endswith((",", ";", ":", "–", "—"))
-
-
-def _break_cost(before: str, after: str | None) -> float:
-    """Cost of ending a line or cue after ``before`` when ``after`` comes next."""
-    if after is None:
-        return 0.0
-    if ends_sentence(before):
-        cost = _COST_SENTENCE
-    elif ends_clause(before):
-        cost = _COST_CLAUSE
-    else:
-        key, next_key = word_key(before), word_key(after)
-        if key in _HARD:
-            cost = _COST_HARD
-        elif next_key in _NEGATIONS:
-            cost = _COST_SOFT
-        elif next_key in _LINKS or next_key in _RELATIVES:
-            cost = _COST_BEFORE_LINK                # the modifier's noun is not what follows
-        elif key in _SOFT or _bare(before).isdigit() or (len(key) > 4 and key.endswith("ly")):
-            cost = _COST_SOFT
-        elif _bare(before)[:1].isupper() and _bare(after)[:1].isupper():
-            cost = _COST_SOFT                       # probably a name: keep first + last together
-        else:
-            cost = _COST_PLAIN
-    if _is_dash_start(after):
-        cost += _COST_DASH_START
-    return cost
-
-
-def _is_dash_start(token: str) -> bool:
-    return token in _DASHES or token.startswith(("-", "–", "—"))
-
-
 def label_tokens(speaker: str) -> list[str]:
     """The visible label as words (``DR SMITH:`` is two), so tests can strip it again."""
     return f"{speaker}:".split()
@@ -260,9 +149,9 @@ class _Tokens:
         self.ends_before = [0]
         for flag in ends:
             self.ends_before.append(self.ends_before[-1] + flag)
-        self.pair = [_break_cost(self.tokens[i], self.tokens[i + 1]) for i in range(len(self.tokens) - 1)]
+        self.pair = [break_cost(self.tokens[i], self.tokens[i + 1]) for i in range(len(self.tokens) - 1)]
         # no_break[i]: a line must not end with token i (or the next line start with token i + 1)
-        self.no_break = [word_key(self.tokens[i]) in NO_BREAK_AFTER or _is_dash_start(self.tokens[i + 1])
+        self.no_break = [word_key(self.tokens[i]) in NO_BREAK_AFTER or is_dash_start(self.tokens[i + 1])
                          for i in range(len(self.tokens) - 1)]
         # next_end[i]: the first sentence end at or after token i; last_end[i]: the last one before i
         count = len(self.tokens)
