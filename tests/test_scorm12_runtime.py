@@ -387,6 +387,126 @@ def test_text_too_long_is_refused_before_the_lms_sees_it(page: Any, site: Any) -
     assert len(lms.calls()) == before
 
 
+# ---------------------------------------------------------------- lesson_mode review / browse, credit
+
+REVIEW_NOTICE = "You are reviewing this step: changes are not saved."
+
+
+def submitted_attempt(lms: Lms, text: str) -> dict:
+    """CMI of a finished attempt with ``text`` submitted, as the LMS hands it back on the next launch."""
+    lms.launch()
+    lms.backend("open")
+    assert lms.backend("submit", state(text, text, 12)) == {"ok": True}
+    assert lms.backend("finish", None) == {"ok": True}
+    return relaunch_cmi(lms.snapshots()[-1]["cmi"])
+
+
+def writes(calls: list[dict]) -> list[str]:
+    return [c["args"][0] for c in calls if c["fn"] == "LMSSetValue"]
+
+
+def assert_record_unchanged(loaded: dict, final: dict) -> None:
+    assert final["core"]["lesson_status"] == loaded["core"]["lesson_status"]
+    assert final["comments"] == loaded["comments"]
+    assert final["suspend_data"] == loaded["suspend_data"]
+    assert len(final.get("interactions") or {}) == len(loaded["interactions"])
+
+
+def test_review_mode_restores_and_writes_only_session_time_and_exit(page: Any, site: Any) -> None:
+    text = reflection(1200)
+    lms = Lms(page, site)
+    loaded = submitted_attempt(lms, text)
+    loaded["core"].update(lesson_mode="review", credit="no-credit")
+    lms.launch(cmi=loaded)
+    opened = lms.backend("open")
+    assert opened["readOnly"] is True and opened["notice"] == REVIEW_NOTICE
+    assert opened["state"]["submitted"]["text"] == text and opened["state"]["position"] == 12
+    assert lms.content().evaluate("[backend.lessonMode, backend.credit]") == ["review", "no-credit"]
+    assert lms.backend("save", state("changed", text, 40), "draft") == {"ok": True}, "nothing to report"
+    refused = lms.backend("submit", state("changed", "changed", 40))
+    assert refused["ok"] is False and "reviewing" in refused["error"]
+    assert lms.backend("finish", state("changed", text, 40)) == {"ok": True}
+    calls = lms.calls()
+    assert_no_false(calls)
+    assert writes(calls) == ["cmi.core.session_time", "cmi.core.exit"]
+    assert [c["fn"] for c in calls].count("LMSCommit") == 0, "LMSFinish commits on its own"
+    final = lms.snapshots()[-1]
+    assert final["fn"] == "LMSFinish"
+    assert_record_unchanged(loaded, final["cmi"])
+    assert final["cmi"]["core"]["exit"] == "" and TIMESPAN.match(final["cmi"]["core"]["session_time"])
+    assert final["cmi"]["core"]["lesson_location"] == loaded["core"]["lesson_location"]
+
+
+def test_browse_mode_submit_is_a_draft_and_status_browsed(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    first = {"core": {"student_id": "learner-1", "student_name": "Learner, Test", "entry": "ab-initio",
+                      "lesson_status": "not attempted", "lesson_mode": "browse", "credit": "no-credit"}}
+    frame = lms.launch(cmi=first)
+    opened = lms.backend("open")
+    assert opened["state"] is None and "readOnly" not in opened and "browsing" in opened["notice"]
+    assert not lms.sets("cmi.core.lesson_status"), "opening in browse mode is not an attempt"
+    assert lms.backend("save", state("a draft", position=3), "draft") == {"ok": True}
+    assert lms.backend("submit", state("my answer", "my answer", 3)) == {"ok": True}
+    assert [c["args"][1] for c in lms.sets("cmi.core.lesson_status")] == ["browsed"]
+    assert lms.calls()[-1]["fn"] == "LMSCommit"
+    assert lms.backend("finish", None) == {"ok": True}
+    assert_no_false(lms.calls())
+    assert not [w for w in writes(lms.calls()) if w.startswith("cmi.interactions") or w == "cmi.comments"]
+    final = lms.snapshots()[-1]["cmi"]
+    assert final["core"]["lesson_status"] == "browsed" and final["core"]["exit"] == "suspend"
+    saved = decode(frame, final["suspend_data"])
+    assert saved["submitted"] is None and saved["draft"] == "my answer", "kept as a draft"
+
+    # the same record launched in normal mode: a draft to submit, not a submission
+    lms.launch(cmi=relaunch_cmi(final))
+    opened = lms.backend("open")
+    assert opened["state"] == {"draft": "my answer", "submitted": None, "position": 3}
+    assert [c["args"][1] for c in lms.sets("cmi.core.lesson_status")] == ["incomplete"], "now a real attempt"
+    assert lms.backend("submit", state("my answer", "my answer", 3)) == {"ok": True}
+    assert lms.cmi()["core"]["lesson_status"] == "completed"
+    assert lms.cmi()["comments"] == "my answer"
+
+
+def test_browse_mode_never_lowers_or_replaces_a_completed_submission(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    loaded = submitted_attempt(lms, "the real answer")
+    loaded["core"]["lesson_mode"] = "browse"
+    frame = lms.launch(cmi=loaded)
+    assert lms.backend("open")["state"]["submitted"]["text"] == "the real answer"
+    assert lms.backend("submit", state("a browsed answer", "a browsed answer")) == {"ok": True}
+    assert lms.backend("finish", None) == {"ok": True}
+    assert_no_false(lms.calls())
+    assert not lms.sets("cmi.core.lesson_status")
+    final = lms.snapshots()[-1]["cmi"]
+    assert final["core"]["lesson_status"] == "completed"
+    assert final["comments"] == loaded["comments"] and len(final["interactions"]) == len(loaded["interactions"])
+    saved = decode(frame, final["suspend_data"])
+    assert saved["submitted"]["text"] == "the real answer" and saved["draft"] == "a browsed answer"
+
+
+def test_browse_mode_viewed_completion_is_browsed_not_completed(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch(content="/host/content12.html?completion=viewed",
+               cmi={"core": {"entry": "ab-initio", "lesson_status": "not attempted", "lesson_mode": "browse"}})
+    lms.backend("open")
+    assert [c["args"][1] for c in lms.sets("cmi.core.lesson_status")] == ["browsed"]
+    assert lms.backend("finish", None) == {"ok": True}
+    assert lms.snapshots()[-1]["cmi"]["core"]["lesson_status"] == "browsed"
+    assert_no_false(lms.calls())
+
+
+def test_no_credit_is_recorded_as_normal(page: Any, site: Any) -> None:
+    lms = Lms(page, site)
+    lms.launch(cmi={"core": {"entry": "ab-initio", "lesson_status": "not attempted", "credit": "no-credit"}})
+    opened = lms.backend("open")
+    assert "readOnly" not in opened and "notice" not in opened
+    assert lms.backend("submit", state("answer", "answer")) == {"ok": True}
+    assert lms.backend("finish", None) == {"ok": True}
+    assert_no_false(lms.calls())
+    cmi = lms.snapshots()[-1]["cmi"]
+    assert cmi["core"]["lesson_status"] == "completed" and cmi["comments"] == "answer" and len(cmi["interactions"]) == 1
+
+
 # ---------------------------------------------------------------- leaving the page mid-draft
 
 
@@ -594,3 +714,54 @@ def test_built_package_iframe_navigated_away_mid_draft(page: Any, pkg_site: Any)
     assert py_decode(final["cmi"]["suspend_data"])["draft"] == draft
     assert final["cmi"]["core"]["exit"] == "suspend"
     assert [c["fn"] for c in lms.calls()].count("LMSFinish") == 1
+
+
+def test_built_package_review_mode_is_read_only(page: Any, pkg_site: Any) -> None:
+    text = "My reflection.\n\nSecond paragraph, with \"quotes\"."
+    lms = Lms(page, pkg_site)
+    loaded = submitted_attempt(lms, text)
+    loaded["core"].update(lesson_mode="review", credit="no-credit")
+    frame = launch_page(lms, cmi=loaded)
+    frame.wait_for_function("!document.getElementById('sb-record').hidden")
+    notice = frame.get_by_role("status").filter(has_text=REVIEW_NOTICE)
+    assert notice.count() == 1 and notice.get_attribute("id") == "sb-notice"
+    assert frame.input_value("#sb-text") == text
+    assert frame.locator("#sb-text").get_attribute("readonly") is not None
+    assert not frame.locator("#sb-text").is_disabled(), "readonly, not disabled: screen readers still read it"
+    assert frame.get_by_role("button", name="Submit reflection").is_disabled()
+    assert frame.text_content("#sb-record-text") == text
+    assert frame.get_attribute("#sb-record-dl", "href").startswith("blob:"), "the record can still be downloaded"
+    assert "submitted" in frame.text_content("#sb-status")
+    frame.locator("#sb-text").press("End")  # focus and keys: no draft is saved
+    frame.locator("#sb-text").blur()
+    frame.click("#sb-finish")
+    lms.page.wait_for_function("host.calls.some(c => c.fn === 'LMSFinish')")
+    frame.wait_for_function("/finished/i.test(document.getElementById('sb-status').textContent)")
+    assert frame.text_content("#sb-alert") in ("", None)
+    calls = lms.calls()
+    assert_no_false(calls)
+    assert writes(calls) == ["cmi.core.session_time", "cmi.core.exit"]
+    final = lms.snapshots()[-1]
+    assert final["fn"] == "LMSFinish"
+    assert_record_unchanged(loaded, final["cmi"])
+    assert frame.text_content("#sb-notice") == REVIEW_NOTICE
+
+
+def test_built_package_review_notice_without_the_notice_element(page: Any, pkg_site: Any) -> None:
+    """A course's own step.html may lack #sb-notice: the notice then opens every status message."""
+    index = pkg_site.root / "pkg" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    assert html.count('id="sb-notice"') == 1
+    index.write_text(re.sub(r'<div id="sb-notice"[^>]*></div>', "", html), encoding="utf-8")
+    lms = Lms(page, pkg_site)
+    loaded = submitted_attempt(lms, "An answer.")
+    loaded["core"]["lesson_mode"] = "review"
+    frame = launch_page(lms, cmi=loaded)
+    frame.wait_for_function("!document.getElementById('sb-record').hidden")
+    status = frame.text_content("#sb-status")
+    assert status.startswith(REVIEW_NOTICE + " ") and "submitted your reflection" in status
+    assert frame.get_by_role("button", name="Submit reflection").is_disabled()
+    frame.click("#sb-finish")
+    frame.wait_for_function("/finished/i.test(document.getElementById('sb-status').textContent)")
+    assert frame.text_content("#sb-status").startswith(REVIEW_NOTICE)
+    assert_no_false(lms.calls())

@@ -13,6 +13,8 @@
   var COMMIT_EVERY_MS = 30000;   // drafts: at most one LMSCommit per 30 s
   var SEARCH_LIMIT = 500;        // frames to climb looking for window.API
   var MAGIC = "SB1";             // first field of our suspend_data header
+  var REVIEW_NOTICE = "You are reviewing this step: changes are not saved.";
+  var BROWSE_NOTICE = "You are browsing this step: your answer is kept as a draft and the step is not marked complete.";
 
   /* ---------- finding the API ---------- */
 
@@ -184,6 +186,9 @@
   function createBackend(api, pageData) {
     pageData = pageData || {};
     var completion = pageData.completion === "viewed" ? "viewed" : "reflection-submitted";
+    var mode = "normal";      // cmi.core.lesson_mode: "normal" | "browse" | "review"
+    var credit = "credit";    // cmi.core.credit: read for the record only (no-credit is recorded as normal)
+    var keptSubmission = null;  // browse mode: the submission found on launch, the only one ever written
     var opened = null;        // result of open()
     var live = false;         // initialised and not finished
     var finished = null;      // result of finish()
@@ -269,6 +274,9 @@
 
     function write(state, what) {       // suspend_data + lesson_location, no commit
       var errors = [];
+      if (mode === "browse" && state) {  // a browsed "submission" is stored as a draft
+        state = { draft: state.draft, submitted: keptSubmission, position: state.position };
+      }
       var data = encode(state, flags);
       if (data.length > SUSPEND_MAX) {
         return [what + ": the text is too long for the LMS to keep (at most " + MAX_REFLECTION + " characters fit" +
@@ -308,6 +316,10 @@
       lastCommit = Date.now();
       var errors = [];
       var entry = get("cmi.core.entry").value;
+      var lm = get("cmi.core.lesson_mode");   // 401 or anything unknown: normal
+      if (lm.code === "0" && (lm.value === "browse" || lm.value === "review")) { mode = lm.value; }
+      var cr = get("cmi.core.credit");
+      if (cr.code === "0" && cr.value === "no-credit") { credit = cr.value; }
       var st = get("cmi.core.lesson_status");
       if (st.code !== "0") { errors.push(failure("Reading your progress", "LMSGetValue(cmi.core.lesson_status)", st.err)); }
       status = st.value;
@@ -332,9 +344,15 @@
         position: pos
       } : null;
       lastState = state;
+      keptSubmission = saved ? saved.submitted : null;
       var done = status === "completed" || status === "passed";
-      if (status === "not attempted" || status === "") { setStatus("incomplete", errors); }
-      if (completion === "viewed" && !done) { setStatus("completed", errors); }
+      var fresh = status === "not attempted" || status === "";
+      if (mode === "normal") {
+        if (fresh || status === "browsed") { setStatus("incomplete", errors); }   // now a real attempt
+        if (completion === "viewed" && !done) { setStatus("completed", errors); }
+      } else if (mode === "browse" && fresh && completion === "viewed") {
+        setStatus("browsed", errors);
+      }
       if (dirty) { var c = commit("Recording your progress"); if (c) { errors.push(c); } }
       setTimeout(function () {           // after step.js has set up its own pagehide handler
         window.addEventListener("pagehide", function (ev) {
@@ -350,12 +368,15 @@
         }
       });
       opened = { state: state, resumed: entry === "resume" || !!state };
+      if (mode === "review") { opened.readOnly = true; opened.notice = REVIEW_NOTICE; }
+      if (mode === "browse") { opened.notice = BROWSE_NOTICE; }
       if (errors.length) { opened.error = errors.join(" "); }
       return opened;
     }
 
     function save(state, reason) {
       if (!live) { return { ok: false, error: notLive() }; }
+      if (mode === "review") { return { ok: true }; }   // nothing is written in review mode
       lastState = state;
       var what = reason === "position" ? "Saving your place in the video" : "Saving your draft";
       var errors = write(state, what);
@@ -385,8 +406,10 @@
 
     function submit(state) {
       if (!live) { return { ok: false, error: notLive() }; }
+      if (mode === "review") { return { ok: false, error: REVIEW_NOTICE }; }
       lastState = state;
       if (!state || !state.submitted) { return result(["Submitting: there is no answer to submit."]); }
+      if (mode === "browse") { return browseSubmit(state); }
       var text = lines(state.submitted.text);
       var size = encode(state, { comments: true, interaction: 99999 }).length;
       if (size > SUSPEND_MAX) { return result(write(state, "Submitting your answer")); }
@@ -407,9 +430,25 @@
       return result(errors);
     }
 
+    function browseSubmit(state) {      // the text as a draft; "browsed" only over "not attempted"
+      var errors = write(state, "Saving your answer");
+      if (status === "not attempted" || status === "") { setStatus("browsed", errors); }
+      errors.push(commit("Saving your answer"));
+      return result(errors);
+    }
+
+    function reviewFinish() {           // session_time and exit only; a refusal is not the learner's problem
+      set("cmi.core.session_time", timespan(Date.now() - startedAt), "Finishing");
+      set("cmi.core.exit", "", "Finishing");
+      live = false;
+      finished = result([call("LMSFinish", "", "Finishing")]);
+      return finished;
+    }
+
     function finish(state) {
       if (finished) { return finished; }
       if (!live) { finished = opened && opened.error ? { ok: false, error: opened.error } : { ok: true }; return finished; }
+      if (mode === "review") { return reviewFinish(); }
       if (state) { lastState = state; }
       var errors = lastState ? write(lastState, "Saving your work") : [];
       if (timer) { clearTimeout(timer); timer = null; }
@@ -424,14 +463,17 @@
       return finished;
     }
 
-    return {
+    var backend = {
       name: "scorm12",
       maxReflection: MAX_REFLECTION,
-      open: open,
+      lessonMode: mode,         // informational (tests, diagnostics): set by open()
+      credit: credit,
+      open: function () { var r = open(); backend.lessonMode = mode; backend.credit = credit; return r; },
       save: save,
       submit: submit,
       finish: finish
     };
+    return backend;
   }
 
   window.ScormBuilderScorm12 = {

@@ -59,7 +59,13 @@
 
   /* ---------- status and alert messages ---------- */
   var statusEl = $("sb-status"), alertEl = $("sb-alert");
-  function status(msg) { if (statusEl) { statusEl.textContent = msg; } if (msg && alertEl) { alertEl.textContent = ""; } }
+  var readOnly = false, notice = "";   // from backend.open(): e.g. an LMS review of a finished attempt
+  function status(msg) {
+    // Without the page's own notice element (an older course template), the notice opens every status.
+    var text = notice && !$("sb-notice") ? notice + (msg ? " " + msg : "") : msg;
+    if (statusEl) { statusEl.textContent = text; }
+    if (msg && alertEl) { alertEl.textContent = ""; }
+  }
   function alertMsg(msg) { if (alertEl) { alertEl.textContent = msg; } }
   function clock(d) {
     try { return d.toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit"}); }
@@ -252,7 +258,7 @@
   }
   function saveDraft() {
     clearTimeout(draftTimer);
-    if (!text || text.value === state.draft) { return; }
+    if (!text || readOnly || text.value === state.draft) { return; }
     if (limit && text.value.length > limit) {
       if (!tooLongWarned) {
         alertMsg("Your draft is too long to save. Shorten it to " + plural(limit, "character") + " or fewer, or copy it into a document of your own.");
@@ -317,6 +323,7 @@
     }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
+      if (readOnly) { return; }
       var v = text.value, msg = validate(v);
       setError(msg);
       if (msg) { (summary || text).focus(); return; }
@@ -365,8 +372,20 @@
   });
 
   /* ---------- restore ---------- */
+  function applyMode(r) {
+    readOnly = !!(r && r.readOnly);
+    notice = r && typeof r.notice === "string" ? r.notice : "";
+    if (notice) {
+      if ($("sb-notice")) { $("sb-notice").textContent = notice; } else { status(""); }
+    }
+    if (readOnly && form && text) {
+      text.readOnly = true;   // readonly, not disabled: still focusable and read by screen readers
+      [].forEach.call(form.querySelectorAll("button[type='submit'], .sb-actions button"), function (b) { b.disabled = true; });
+    }
+  }
   call("open").then(function (r) {
     var s = r && r.state;
+    applyMode(r);
     if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
     if (!s) { return; }
     state.draft = typeof s.draft === "string" ? s.draft : "";
