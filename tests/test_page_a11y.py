@@ -235,3 +235,52 @@ def test_axe_static_markup_without_step_js(wide: Any, site: Path) -> None:  # no
         assert_no_violations(wide, "static markup, no step.js")
     finally:
         static.unlink()
+
+
+def _open_caption_settings(page: Any) -> None:
+    page.get_by_role("button", name="Caption settings").click()
+    assert page.locator("#sb-capset").is_visible()
+
+
+def test_axe_caption_settings_open_wide(wide: Any, site: Path) -> None:  # noqa: F811
+    _ready(wide, site.as_uri())
+    _open_caption_settings(wide)
+    assert not wide.get_by_text("Your system colours are used for captions").is_visible()
+    assert_no_violations(wide, "caption settings open, 1280 px")
+    wide.get_by_role("group", name="Position").get_by_label("Below the video").check()
+    wide.evaluate("document.getElementById('sb-media').currentTime = 12")
+    wide.wait_for_function("document.getElementById('sb-cap-below').textContent.length > 0")
+    assert_no_violations(wide, "captions below the video, 1280 px")
+
+
+def test_axe_caption_settings_open_at_320px(narrow: Any, site: Path) -> None:  # noqa: F811
+    _ready(narrow, site.as_uri())
+    _open_caption_settings(narrow)
+    narrow.get_by_role("group", name="Text size").get_by_label("200%").check()
+    narrow.get_by_role("group", name="Position").get_by_label("Below the video").check()
+    narrow.evaluate("document.getElementById('sb-media').currentTime = 12")
+    narrow.wait_for_function("document.getElementById('sb-cap-below').textContent.length > 0")
+    assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # every radio and its label is a target of at least 24 by 24 px
+    small = narrow.evaluate(
+        """() => [...document.querySelectorAll('#sb-capset input, #sb-capset .sb-opt')]
+              .map(e => [e.id || e.textContent.trim(), e.getBoundingClientRect()])
+              .filter(([, r]) => r.width < 24 || r.height < 24).map(([n]) => n)""")
+    assert small == []
+    assert_no_violations(narrow, "caption settings open, 320 px")
+
+
+def test_caption_settings_in_forced_colors(wide: Any, site: Path) -> None:  # noqa: F811
+    wide.emulate_media(forced_colors="active")
+    _ready(wide, site.as_uri())
+    _open_caption_settings(wide)
+    wide.get_by_role("group", name="Colours").get_by_label("Yellow on black").check()
+    wide.get_by_role("group", name="Position").get_by_label("Below the video").check()
+    got = wide.evaluate(
+        """() => { const r = getComputedStyle(document.getElementById('sb-cap-below')),
+                         b = getComputedStyle(document.body);
+                 return {fg: r.color, bg: r.backgroundColor, text: b.color, canvas: b.backgroundColor}; }""")
+    # the system's colours win over the learner's caption colours: no yellow on black here
+    assert got["fg"] == got["text"] and got["bg"] == got["canvas"], got
+    assert wide.get_by_text("Your system colours are used for captions").is_visible()
+    assert_no_violations(wide, "forced colours, caption settings open")

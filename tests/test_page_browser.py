@@ -8,6 +8,7 @@ unpacked and opened from file:// (a double-clicked index.html) and, where noted,
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -475,6 +476,232 @@ def test_contents_page_and_step_navigation(page: Any, variant: Path) -> None:
     nav.get_by_role("link", name="Previous: Handing over with care").click()
     assert page.locator("h1").inner_text() == "Handing over with care"
     assert page.get_by_role("link", name="Next: A second look at handovers").count() == 1
+
+
+# ---------------------------------------------------------------- caption settings (P-07, P-08)
+
+STYLE_KEY = "scorm-builder:kind-handovers:captions-style"
+YELLOW = """async b64 => { const img = new Image(); img.src = 'data:image/png;base64,' + b64; await img.decode();
+  const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+  const x = c.getContext('2d'); x.drawImage(img, 0, 0);
+  const d = x.getImageData(0, 0, c.width, c.height).data; let n = 0, top = -1, bottom = -1;
+  for (let y = 0; y < c.height; y++) { let row = 0;
+    for (let i = (y * c.width) * 4; i < (y + 1) * c.width * 4; i += 4) {
+      if (d[i] > 230 && d[i + 1] > 230 && d[i + 2] < 60) { row++; } }
+    if (row) { n += row; if (top < 0) { top = y; } bottom = y; } }
+  return {pixels: n, rows: top < 0 ? 0 : bottom - top + 1}; }"""
+
+
+def cue_text(raw: str) -> str:
+    """What a learner reads: the cue text without <v> (or other) tags, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", raw))
+
+
+def _yellow_on_video(page: Any) -> dict[str, int]:
+    """Pure-yellow pixels in a screenshot of the video (the example video has none of its own)."""
+    import base64
+    png = page.locator("#sb-media").screenshot()
+    result: dict[str, int] = page.evaluate(YELLOW, base64.b64encode(png).decode())
+    return result
+
+
+def _seek_into_cue(page: Any, index: int, offset: float = 0.5) -> str:
+    """Seek to cue ``index``'s start + ``offset``; wait until it is active; return its raw text."""
+    raw: str = page.evaluate(
+        """([i, o]) => { const c = document.getElementById('sb-media').textTracks[0].cues[i];
+                        document.getElementById('sb-media').currentTime = c.startTime + o; return c.text; }""",
+        [index, offset])
+    page.wait_for_function(
+        "i => [...document.getElementById('sb-media').textTracks[0].activeCues || []].some("
+        " c => c === document.getElementById('sb-media').textTracks[0].cues[i])", arg=index, timeout=5000)
+    return raw
+
+
+def _wait_cues(page: Any) -> None:
+    page.wait_for_function("(t => t.cues && t.cues.length > 5)(document.getElementById('sb-media').textTracks[0])")
+
+
+def test_caption_settings_panel_by_keyboard(page: Any, site: Path) -> None:
+    _open(page, site.as_uri())
+    btn = page.get_by_role("button", name="Caption settings")
+    panel = page.locator("#sb-capset")
+    assert btn.get_attribute("aria-expanded") == "false" and btn.get_attribute("aria-controls") == "sb-capset"
+    assert not panel.is_visible()
+    # it sits on the bar next to the Captions toggle
+    assert page.evaluate("document.getElementById('sb-cc').nextElementSibling.id") == "sb-capset-btn"
+    page.get_by_role("button", name="Captions").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "sb-capset-btn"
+    page.keyboard.press("Enter")
+    assert btn.get_attribute("aria-expanded") == "true" and panel.is_visible()
+    legends = page.evaluate("[...document.querySelectorAll('#sb-capset fieldset > legend')].map(l => l.textContent)")
+    assert legends == ["Text size", "Colours", "Background opacity", "Position"]
+    # non-modal: Tab goes into the panel, arrows change the choice and apply it at once
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "sb-cap-size-100"
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_label("150%").is_checked()
+    assert page.evaluate("document.getElementById('sb-stage').dataset.capSize") == "150"
+    # Esc closes it and returns focus to the button
+    page.keyboard.press("Escape")
+    assert not panel.is_visible() and btn.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == "sb-capset-btn"
+    # Space opens it again, Esc on the button itself closes it, Enter toggles it shut too
+    page.keyboard.press(" ")
+    assert panel.is_visible()
+    page.keyboard.press("Escape")
+    assert not panel.is_visible() and page.evaluate("document.activeElement.id") == "sb-capset-btn"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert not panel.is_visible() and btn.get_attribute("aria-expanded") == "false"
+
+
+def test_caption_size_and_colours_change_the_rendering(browser: Any, site: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _open(page, site.as_uri())
+        _wait_cues(page)
+        _seek_into_cue(page, 3)
+        page.wait_for_timeout(200)
+        before = _yellow_on_video(page)
+        assert before["pixels"] == 0  # white on black by default
+        stage = "getComputedStyle(document.getElementById('sb-stage'))"
+        assert page.evaluate(f"{stage}.getPropertyValue('--sb-cap-fg').trim()") == "#fff"
+        page.get_by_role("button", name="Caption settings").click()
+        page.get_by_label("Yellow on black").check()
+        page.wait_for_timeout(200)
+        normal = _yellow_on_video(page)
+        page.get_by_label("200%").check()
+        page.wait_for_timeout(200)
+        big = _yellow_on_video(page)
+        # the native ::cue rendering turned yellow, and the 200% text is taller than the 100% text
+        assert normal["pixels"] > 200, normal
+        assert big["pixels"] > normal["pixels"] and big["rows"] > normal["rows"], (normal, big)
+        assert page.evaluate(f"{stage}.getPropertyValue('--sb-cap-fg').trim()") == "#ff0"
+        assert page.evaluate(f"{stage}.getPropertyValue('--sb-cap-scale').trim()") == "2"
+        # below the video the same choice is plain computed style
+        page.get_by_label("Below the video").check()
+        got = page.evaluate("(s => [s.color, s.backgroundColor, parseFloat(s.fontSize)])"
+                            "(getComputedStyle(document.getElementById('sb-cap-below')))")
+        assert got[:2] == ["rgb(255, 255, 0)", "rgb(0, 0, 0)"], got
+        page.get_by_role("group", name="Text size").get_by_label("100%").check()
+        normal_px = page.evaluate("parseFloat(getComputedStyle(document.getElementById('sb-cap-below')).fontSize)")
+        assert got[2] == pytest.approx(2 * normal_px) and normal_px >= 16, (got, normal_px)
+        page.get_by_label("Black on white").check()
+        colours = page.evaluate(
+            "(s => [s.color, s.backgroundColor])(getComputedStyle(document.getElementById('sb-cap-below')))")
+        assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    finally:
+        context.close()
+
+
+def test_caption_size_scales_with_the_player(browser: Any, site: Path) -> None:
+    """At 100% the captions grow with the player: at least 16 px on a phone, larger on a desktop."""
+    sizes = {}
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        try:
+            _open(page, site.as_uri())
+            page.get_by_role("button", name="Caption settings").click()
+            page.get_by_label("Below the video").check()
+            sizes[width] = page.evaluate(
+                "parseFloat(getComputedStyle(document.getElementById('sb-cap-below')).fontSize)")
+        finally:
+            context.close()
+    assert sizes[320] >= 16 and sizes[1280] > sizes[320] * 1.2, sizes
+
+
+def test_captions_below_the_video(page: Any, site: Path) -> None:
+    _open(page, site.as_uri())
+    _wait_cues(page)
+    region = page.locator("#sb-cap-below")
+    assert not region.is_visible()
+    page.get_by_role("button", name="Caption settings").click()
+    page.get_by_label("Below the video").check()
+    track = "document.getElementById('sb-media').textTracks[0]"
+    assert page.evaluate(f"{track}.mode") == "hidden"  # native rendering does not double it
+    assert region.is_visible()
+    assert region.get_attribute("aria-live") is None and region.get_attribute("role") is None
+    # a cue that starts with a voice span and a visible label
+    index = page.evaluate(f"[...{track}.cues].findIndex((c, i) => i > 2 && c.text.startsWith('<v '))")
+    raw = _seek_into_cue(page, index, 0.05)  # P-08: cue start + 0.05 s
+    expected = cue_text(raw)
+    assert "<v" in raw and re.match(r"^[A-Z]+: ", expected), (raw, expected)
+    page.wait_for_function("t => document.getElementById('sb-cap-below').textContent === t", arg=expected,
+                           timeout=1000)
+    assert region.inner_text().replace("\n", " ") == expected.replace("\n", " ")
+    boxes = page.evaluate("""['sb-media', 'sb-cap-below', 'sb-cc'].map(id => {
+        const r = document.getElementById(id).getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; })""")
+    video, below, bar = boxes
+    assert below["top"] >= video["bottom"] - 0.5, boxes  # under the video, not over it
+    assert bar["top"] >= below["bottom"], boxes  # and not over the controls under it
+    # the next cue replaces it
+    nxt = cue_text(_seek_into_cue(page, index + 1, 0.05))
+    page.wait_for_function("t => document.getElementById('sb-cap-below').textContent === t", arg=nxt, timeout=1000)
+    # captions off hides it, on shows it again; the track stays hidden throughout
+    cc = page.get_by_role("button", name="Captions")
+    cc.click()
+    assert not region.is_visible() and page.evaluate(f"{track}.mode") == "hidden"
+    assert cc.get_attribute("aria-pressed") == "false"
+    cc.click()
+    assert region.is_visible() and page.evaluate(f"{track}.mode") == "hidden"
+    assert cc.get_attribute("aria-pressed") == "true"
+    page.wait_for_function("t => document.getElementById('sb-cap-below').textContent === t", arg=nxt, timeout=1000)
+    # back over the video: native rendering again
+    page.get_by_label("Over the video").check()
+    assert page.evaluate(f"{track}.mode") == "showing"
+    assert not region.is_visible()
+
+
+def test_caption_settings_survive_reload(page: Any, site: Path) -> None:
+    _open(page, site.as_uri())
+    page.get_by_role("button", name="Caption settings").click()
+    for group, label in (("Text size", "150%"), ("Colours", "Black on white"),
+                         ("Background opacity", "75%"), ("Position", "Below the video")):
+        page.get_by_role("group", name=group).get_by_text(label, exact=True).click()  # the label
+    stored = page.evaluate("k => JSON.parse(localStorage.getItem(k))", STYLE_KEY)
+    assert stored == {"size": "150", "colors": "bw", "opacity": "75", "pos": "below"}
+    page.reload()
+    page.wait_for_function("document.getElementById('sb-media').readyState >= 1")
+    assert page.evaluate("(d => [d.capSize, d.capColors, d.capOpacity, d.capPos])"
+                         "(document.getElementById('sb-stage').dataset)") == ["150", "bw", "75", "below"]
+    assert page.evaluate("document.getElementById('sb-media').textTracks[0].mode") == "hidden"
+    assert page.locator("#sb-cap-below").is_visible()
+    page.get_by_role("button", name="Caption settings").click()
+    for group, label in (("Text size", "150%"), ("Colours", "Black on white"),
+                         ("Background opacity", "75%"), ("Position", "Below the video")):
+        assert page.get_by_role("group", name=group).get_by_label(label).is_checked(), label
+    # a damaged stored value falls back to the defaults
+    page.evaluate("k => localStorage.setItem(k, '{\"size\": \"999\", \"pos\": 7')", STYLE_KEY)
+    page.reload()
+    page.wait_for_function("document.getElementById('sb-media').readyState >= 1")
+    assert page.evaluate("document.getElementById('sb-stage').dataset.capSize") == "100"
+    assert page.evaluate("document.getElementById('sb-media').textTracks[0].mode") == "showing"
+
+
+def test_caption_settings_with_storage_throwing(browser: Any, site: Path) -> None:
+    context = browser.new_context()
+    context.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('no', 'SecurityError'); }});"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        _open(page, site.as_uri())
+        _wait_cues(page)
+        page.get_by_role("button", name="Caption settings").click()
+        page.get_by_label("Below the video").check()
+        page.get_by_label("200%").check()
+        raw = _seek_into_cue(page, 2)
+        page.wait_for_function("t => document.getElementById('sb-cap-below').textContent === t",
+                               arg=cue_text(raw), timeout=2000)
+        assert page.evaluate("document.getElementById('sb-stage').dataset.capSize") == "200"
+        assert errors == []
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------- an LMS backend (SCORM 1.2 + scorm-again)

@@ -11,6 +11,7 @@ storage never leaks from one test to the next. Clicks and typing are real input 
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Iterator
@@ -189,3 +190,24 @@ def test_no_request_leaves_the_page(page: Page, site: Path) -> None:
         probe = f"{server.url}/index.html?sb-probe"
         page.tab.call("u => fetch(u, {mode: 'no-cors'}).then(() => true, () => false)", probe)
         assert probe in page.urls, f"network.beforeRequestSent missed {probe}: {page.urls}"
+
+
+def test_captions_below_the_video_show_the_cue_text(page: Page, site: Path) -> None:
+    page.open(site.as_uri())
+    track = "document.getElementById('sb-media').textTracks[0]"
+    page.tab.wait_for(f"{track}.cues && {track}.cues.length > 5", timeout=3)
+    page.tab.click("#sb-capset-btn")  # real clicks: open the panel, choose "Below the video"
+    assert page.tab.evaluate("document.getElementById('sb-capset-btn').getAttribute('aria-expanded')") == "true"
+    page.tab.click("label[for='sb-cap-pos-below']")
+    assert page.tab.evaluate(f"{track}.mode") == "hidden"
+    raw = page.tab.evaluate(f"""(() => {{ const t = {track};
+        const i = [...t.cues].findIndex((c, k) => k > 2 && c.text.startsWith('<v '));
+        document.getElementById('sb-media').currentTime = t.cues[i].startTime + 0.05; return t.cues[i].text; }})()""")
+    expected = html.unescape(re.sub(r"<[^>]*>", "", raw))
+    assert "<v" in raw and re.match(r"^[A-Z]+: ", expected)
+    page.tab.wait_for("document.getElementById('sb-cap-below').textContent.length > 0", timeout=5)
+    assert page.tab.evaluate("document.getElementById('sb-cap-below').textContent") == expected
+    below = page.tab.evaluate("""['sb-media', 'sb-cap-below'].map(id => {
+        const r = document.getElementById(id).getBoundingClientRect(); return [r.top, r.bottom]; })""")
+    assert below[1][0] >= below[0][1] - 0.5, below
+    assert page.errors == []

@@ -98,20 +98,82 @@
     catch (e) { return null; }
     return null;
   }
-  function syncCc() {
-    if (ccBtn && capsTrack) { ccBtn.setAttribute("aria-pressed", String(capsTrack.mode === "showing")); }
+  /* Captions on/off (the toggle) and display preferences (the settings panel). "Below the video"
+     keeps the track "hidden" and draws the active cue text in #sb-cap-below instead. */
+  var stage = $("sb-stage"), below = $("sb-cap-below");
+  var setBtn = $("sb-capset-btn"), panel = $("sb-capset");
+  var CAP = {size: ["100", "75", "150", "200"], colors: ["wb", "bw", "yb"], opacity: ["100", "75", "50"], pos: ["over", "below"]};
+  var capKey = "scorm-builder:" + (T.courseId || "course") + ":captions-style";
+  var capStyle = {}, ccOn = ccPref() !== "off", wantMode = "";
+  (function () {
+    var saved = null;
+    try { saved = JSON.parse(store().getItem(capKey)); } catch (e) { saved = null; }
+    Object.keys(CAP).forEach(function (k) {
+      var v = saved && String(saved[k]);
+      capStyle[k] = CAP[k].indexOf(v) >= 0 ? v : CAP[k][0];
+    });
+  })();
+  function cueText(c) {
+    try { return c.getCueAsHTML().textContent; }   // drops <v> spans, decodes &amp; etc.
+    catch (e) { return String(c.text || "").replace(/<[^>]*>/g, ""); }
+  }
+  function drawCue() {
+    if (!below || below.hidden) { return; }
+    var cues = capsTrack.activeCues || [];
+    below.textContent = [].map.call(cues, cueText).join("\n");
+  }
+  function applyCaptions() {
+    if (stage) {
+      Object.keys(capStyle).forEach(function (k) { stage.setAttribute("data-cap-" + k, capStyle[k]); });
+    }
+    var drawn = !!below && ccOn && capStyle.pos === "below";
+    wantMode = ccOn && !drawn ? "showing" : "hidden";
+    if (capsTrack.mode !== wantMode) { capsTrack.mode = wantMode; }
+    show(below, drawn);
+    if (below && !drawn) { below.textContent = ""; }
+    drawCue();
+    if (ccBtn) { ccBtn.setAttribute("aria-pressed", String(ccOn)); }
+  }
+  function setPanel(open) {
+    show(panel, open);
+    setBtn.setAttribute("aria-expanded", String(open));
   }
   if (capsTrack) {
-    capsTrack.mode = ccPref() === "off" ? "hidden" : "showing";
-    if (media.textTracks.addEventListener) { media.textTracks.addEventListener("change", syncCc); }
+    applyCaptions();
+    capsTrack.addEventListener("cuechange", drawCue);
+    if (media.textTracks.addEventListener) {
+      // The browser's own captions menu changed the mode: follow it.
+      media.textTracks.addEventListener("change", function () {
+        if (capsTrack.mode !== wantMode) { ccOn = capsTrack.mode === "showing"; applyCaptions(); }
+      });
+    }
     if (ccBtn) {
       show(ccBtn, true);
-      syncCc();
       ccBtn.addEventListener("click", function () {
-        var on = capsTrack.mode !== "showing";
-        capsTrack.mode = on ? "showing" : "hidden";
-        ccPref(on ? "on" : "off");
-        syncCc();
+        ccOn = !ccOn;
+        ccPref(ccOn ? "on" : "off");
+        applyCaptions();
+      });
+    }
+    if (setBtn && panel && stage) {
+      show(setBtn, true);
+      Object.keys(capStyle).forEach(function (k) {
+        var r = $("sb-cap-" + k + "-" + capStyle[k]);
+        if (r) { r.checked = true; }
+      });
+      setBtn.addEventListener("click", function () { setPanel(panel.hidden); });
+      panel.addEventListener("submit", function (e) { e.preventDefault(); });
+      panel.addEventListener("change", function (e) {
+        var k = String(e.target.name || "").replace("sb-cap-", "");
+        if (!CAP[k] || CAP[k].indexOf(e.target.value) < 0) { return; }
+        capStyle[k] = e.target.value;
+        try { store().setItem(capKey, JSON.stringify(capStyle)); } catch (err) { /* not remembered */ }
+        applyCaptions();
+      });
+      [setBtn, panel].forEach(function (el) {
+        el.addEventListener("keydown", function (e) {
+          if (e.key === "Escape" && !panel.hidden) { e.preventDefault(); setPanel(false); setBtn.focus(); }
+        });
       });
     }
   }
