@@ -769,6 +769,35 @@ def test_scorm12_error_summary_link_inside_the_lms_frame(browser: Any, tmp_path:
         context.close()
 
 
+def test_scorm12_caption_settings_inside_the_lms_frame(browser: Any, tmp_path: Path) -> None:
+    root = lms_root(tmp_path)
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        with serve(root) as server:
+            page.goto(f"{server.url}/host.html")
+            frame = page.frame_locator("#sco")
+            frame.get_by_role("button", name="Finish").wait_for(state="visible", timeout=5000)
+            btn = frame.get_by_role("button", name="Caption settings")
+            btn.click()
+            frame.get_by_role("group", name="Position").get_by_label("Below the video").check()
+            btn.press("Escape")
+            assert btn.get_attribute("aria-expanded") == "false"
+            sco = page.frame(url=re.compile(r"/pkg/index\.html$"))
+            assert sco is not None
+            sco.wait_for_function("document.getElementById('sb-media').textTracks[0].cues.length > 3")
+            raw = sco.evaluate("""() => { const c = document.getElementById('sb-media').textTracks[0].cues[3];
+                document.getElementById('sb-media').currentTime = c.startTime + 0.3; return c.text; }""")
+            sco.wait_for_function("t => document.getElementById('sb-cap-below').textContent === t",
+                                  arg=cue_text(raw), timeout=5000)
+            assert sco.evaluate("document.getElementById('sb-media').textTracks[0].mode") == "hidden"
+            assert errors == []
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------- without JavaScript
 
 def test_without_javascript_transcript_and_body_are_there(browser: Any, variant: Path) -> None:
