@@ -655,6 +655,24 @@ def test_captions_below_the_video(page: Any, site: Path) -> None:
     assert not region.is_visible()
 
 
+def test_captions_below_fall_back_to_native_in_full_screen(page: Any, site: Path) -> None:
+    """The region is outside the full-screen video, so there the browser draws the captions again."""
+    _open(page, site.as_uri())
+    page.get_by_role("button", name="Caption settings").click()
+    page.get_by_label("Below the video").check()
+    # a real key press is the user gesture requestFullscreen needs (the native button is in a closed shadow root)
+    page.evaluate("""document.getElementById('sb-cc').addEventListener('keydown', e => {
+        if (e.key === 'f') { document.getElementById('sb-media').requestFullscreen(); } })""")
+    page.locator("#sb-cc").focus()
+    page.keyboard.press("f")
+    state = "[document.getElementById('sb-media').textTracks[0].mode, document.getElementById('sb-cap-below').hidden]"
+    page.wait_for_function(f"document.fullscreenElement && {state}[0] === 'showing'", timeout=3000)
+    assert page.evaluate(state) == ["showing", True]
+    page.evaluate("document.exitFullscreen()")
+    page.wait_for_function(f"!document.fullscreenElement && {state}[0] === 'hidden'", timeout=3000)
+    assert page.evaluate(state) == ["hidden", False]
+
+
 def test_caption_settings_survive_reload(page: Any, site: Path) -> None:
     _open(page, site.as_uri())
     page.get_by_role("button", name="Caption settings").click()

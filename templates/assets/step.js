@@ -126,7 +126,8 @@
     if (stage) {
       Object.keys(capStyle).forEach(function (k) { stage.setAttribute("data-cap-" + k, capStyle[k]); });
     }
-    var drawn = !!below && ccOn && capStyle.pos === "below";
+    // The region is not seen in the video's own full screen: let the browser draw the captions there.
+    var drawn = !!below && ccOn && capStyle.pos === "below" && doc.fullscreenElement !== media;
     wantMode = ccOn && !drawn ? "showing" : "hidden";
     if (capsTrack.mode !== wantMode) { capsTrack.mode = wantMode; }
     show(below, drawn);
@@ -141,6 +142,7 @@
   if (capsTrack) {
     applyCaptions();
     capsTrack.addEventListener("cuechange", drawCue);
+    doc.addEventListener("fullscreenchange", applyCaptions);
     if (media.textTracks.addEventListener) {
       // The browser's own captions menu changed the mode: follow it.
       media.textTracks.addEventListener("change", function () {
