@@ -2,6 +2,9 @@
 
 Paragraph timestamps are the only timing we have, so each paragraph's text is shared out over
 its window in proportion to characters (see docs/architecture.md and a11y.md sections 5 and 6).
+A *slow* paragraph (under ``SLOW_CPS``) is taken to hold a pause or an untranscribed passage: its
+cues share only the first ``chars / ASSUMED_CPS`` seconds of the window and the rest is left
+empty, with a warning (a11y.md 6.1 step 5), when that frees at least ``SLOW_MIN_PAUSE``.
 The words are the transcript's words, verbatim and in order: when the source is too fast for
 comfortable reading the captions run fast and a warning says so; nothing is ever dropped.
 """
@@ -25,8 +28,11 @@ from scorm_builder.linebreaks import (
 from scorm_builder.transcript import Paragraph
 
 __all__ = [
+    "ASSUMED_CPS",
     "LINKS",
     "NO_BREAK_AFTER",
+    "SLOW_CPS",
+    "SLOW_MIN_PAUSE",
     "CaptionStats",
     "CaptionWarning",
     "Cue",
@@ -36,6 +42,7 @@ __all__ = [
     "ends_sentence",
     "label_tokens",
     "make_cues",
+    "spoken_span_ms",
     "to_webvtt",
     "voice_name",
     "word_key",
@@ -50,11 +57,27 @@ TARGET_CPS = 17.0             # reported: share of cues above it
 FAST_CPS = 20.0               # a paragraph above it gets a warning
 DEFAULT_CPS = 15.0            # speaking rate assumed when nothing better is known
 ESTIMATE_CPS_RANGE = (8.0, 20.0)
+# A paragraph under SLOW_CPS (characters / window) is *slow*. Continuous speech, even slow and
+# deliberate teaching at ~110-120 words a minute, runs at 9-10 cps; under 8 (~95 wpm) the window
+# almost certainly holds silence, music or a demonstration the transcript does not cover. It is
+# also the slowest rate the end estimate above believes in (ESTIMATE_CPS_RANGE[0]).
+SLOW_CPS = 8.0
+# A slow paragraph's words are taken to be spoken at ASSUMED_CPS from its timestamp (a11y.md 6.1
+# step 5). Just under the DEFAULT_CPS of 15 (~180 wpm, a typical presenter) so that, when the
+# guess is wrong, captions linger a little after the words rather than vanish before them; at
+# 100 characters the difference from 15 cps is under 0.5 s, well inside the 1.5 s sync budget.
+ASSUMED_CPS = 14.0
+# ... but only when capping frees at least SLOW_MIN_PAUSE seconds of the window. Sharing a window
+# W instead of the span S moves no cue start or end by more than W - S, so below the 1.5 s sync
+# budget (a11y.md 5.1) the usual timing is good enough, and short replies ("Yes." before a brief
+# pause) are not reported.
+SLOW_MIN_PAUSE = 1.5
 
 _MIN_MS = round(MIN_DURATION * 1000)
 _MAX_MS = round(MAX_DURATION * 1000)
 _GAP_MS = round(MIN_GAP * 1000)
 _SLOT_MS = _MIN_MS + _GAP_MS          # a cue's share of the window: its display time plus the gap
+_PAUSE_MS = round(SLOW_MIN_PAUSE * 1000)
 
 # Costs of cue choices (line-break costs live in linebreaks.py).
 _COST_LABEL_ALONE = 25.0
@@ -398,6 +421,15 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
+def spoken_span_ms(chars: int, cues: int) -> int:
+    """Milliseconds (display plus trailing gap) a slow paragraph's ``cues`` share from its start.
+
+    The characters at ``ASSUMED_CPS``, rounded up, but never less than every cue needs for its
+    minimum duration and the gap after it.
+    """
+    return max(math.ceil(chars * 1000 / ASSUMED_CPS), cues * _SLOT_MS)
+
+
 def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[Cue], list[CaptionWarning]]:
     """Cut paragraphs into timed cues; ``end`` is the media duration (None: estimate it).
 
@@ -410,6 +442,14 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
     gap shrinks too only if the window gives a cue less than 0.166 s). The last paragraph ends
     at ``end``, or after its characters at the speaking rate of the others when ``end`` is None
     or not after the last timestamp.
+
+    A *slow* paragraph, spoken at under ``SLOW_CPS`` over its window (to the next timestamp, or
+    to a known ``end`` for the last), has its cues timed as if its window were
+    ``spoken_span_ms(characters, cues)`` long - its characters at ``ASSUMED_CPS``, or the cues'
+    minimum durations and gaps if longer - and a warning names it; the rest of the window has no
+    cue. It is not slow, and is timed as usual, when that span would leave less than
+    ``SLOW_MIN_PAUSE`` of the window free. The last paragraph is never slow when ``end`` is
+    estimated.
     """
     cues: list[Cue] = []
     warnings: list[CaptionWarning] = []
@@ -422,6 +462,7 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
                                        f"the media ends at {end:.3f} s, before the last paragraph starts "
                                        f"({final.start:.3f} s); its captions run past the end"))
         end_ms = None
+    end_known = end_ms is not None
     if end_ms is None:
         rate = _estimate_rate(paragraphs)
         end_ms = _ms(final.start) + max(_MIN_MS, math.ceil(len(final.text) / rate * 1000))
@@ -441,14 +482,30 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
             or para.speaker.casefold() != previous_speaker.casefold())
         previous_speaker = para.speaker
         label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
-        pieces = _segment(words, label, window)
+        # the words were spoken in [start, next timestamp) or, for the last, [start, media end)
+        spoken_ms = end_ms - start_ms if is_last else window
+        chars = len(para.text)
+        seconds = spoken_ms / 1000
+        rate = chars / seconds if seconds > 0 else math.inf
+        # an estimated end is our own guess, not a measured pause: never cap against it
+        span: int | None = None
+        if chars * 1000 < SLOW_CPS * spoken_ms and (end_known or not is_last):
+            pieces = _segment(words, label, spoken_span_ms(chars, 0))
+            span = spoken_span_ms(chars, len(pieces))
+            if window - span < _PAUSE_MS:            # too little to cap: time it as usual
+                span = None
+        if span is None:
+            pieces = _segment(words, label, window)
         room = (end_ms - start_ms + 1) // 2 if is_last else window // 2
         if len(pieces) > max(1, room):
             pieces = _squeeze(pieces, max(1, room))
             warnings.append(CaptionWarning(
                 para.line, index, f"the window of this paragraph is {window} ms: its cues carry "
                 f"more than {MAX_LINES} lines so that each lasts at least 1 ms"))
-        if is_last:                                  # the last cue ends exactly at the media end
+        if span is not None:                         # slow: the cues share the spoken span only
+            window = span
+            gap = min(_GAP_MS, (window // len(pieces)) // 2)
+        elif is_last:                                # the last cue ends exactly at the media end
             gap = min(_GAP_MS, (end_ms - start_ms) // (2 * len(pieces) - 1))
             window = end_ms + gap - start_ms
         else:
@@ -461,9 +518,14 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
             cues.append(Cue(at / 1000, cue_end / 1000, para.speaker, piece.lines, index,
                             show_label and number == 0))
             at += slot
-        seconds = (end_ms - start_ms if is_last else window) / 1000
-        rate = len(para.text) / seconds if seconds > 0 else math.inf
-        if tight:
+        if span is not None:
+            shown = (_ms(cues[-1].end) - start_ms) / 1000
+            warnings.append(CaptionWarning(
+                para.line, index,
+                f"this paragraph is slow ({rate:.1f} characters a second): captions span the "
+                f"first {shown:.1f} s of its {seconds:.1f} s window; check for a pause or "
+                f"untranscribed passage"))
+        elif tight:
             warnings.append(CaptionWarning(
                 para.line, index,
                 f"the {seconds:.2f} s window of this paragraph cannot hold its {len(pieces)} "

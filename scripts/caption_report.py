@@ -6,7 +6,9 @@ Besides the ``caption_stats`` summary it prints segmentation figures: the share 
 than a paragraph's last) that end at a sentence end or at clause punctuation, the cues that open
 with the tail of a sentence begun in the cue before (the sentence end within the first 1-3
 words), the cues that end with the head of a sentence begun in the same cue (1-3 words after its
-last sentence end), and the line breaks that follow a word captions never break after.
+last sentence end), and the line breaks that follow a word captions never break after; and the
+paragraphs' own rates (characters over their window), naming the slow ones whose captions were
+capped to a spoken span (``captions.SLOW_CPS``; their warnings say how).
 
 ``--page`` reads a saved FutureLearn step page: the transcript part runs from the first line
 holding only a timestamp to the line after the last timestamp.
@@ -28,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 from scorm_builder.captions import (  # noqa: E402
     LINKS,
     NO_BREAK_AFTER,
+    SLOW_CPS,
+    CaptionWarning,
     Cue,
     caption_stats,
     cue_cps,
@@ -39,7 +43,7 @@ from scorm_builder.captions import (  # noqa: E402
     word_key,
 )
 from scorm_builder.errors import SourceError  # noqa: E402
-from scorm_builder.transcript import parse_transcript  # noqa: E402
+from scorm_builder.transcript import Paragraph, parse_transcript  # noqa: E402
 
 _STAMP = re.compile(r"^\d[\d:.]*$")
 
@@ -111,6 +115,24 @@ def segmentation(cues: Sequence[Cue]) -> Segmentation:
     return Segmentation(inner, sentence, clause, link, tails, heads, bad)
 
 
+def paragraph_rates(paragraphs: Sequence[Paragraph], end: float | None,
+                    warnings: Sequence[CaptionWarning]) -> str:
+    """Lowest, median and highest paragraph rate, and the paragraphs capped as slow.
+
+    A paragraph's window runs to the next timestamp; the last one's to ``end`` (left out without).
+    """
+    stops = [p.start for p in paragraphs[1:]] + ([end] if end is not None else [])
+    rates = sorted(len(p.text) / (stop - p.start) for p, stop in zip(paragraphs, stops, strict=False)
+                   if stop > p.start)
+    capped = sorted({w.line for w in warnings if "is slow" in w.message})
+    under = sum(rate < SLOW_CPS for rate in rates)
+    if not rates:
+        return "paragraph rates: no window to measure"
+    return (f"paragraph rates {rates[0]:.1f}-{rates[-1]:.1f} cps (median {rates[len(rates) // 2]:.1f}), "
+            f"{under} under {SLOW_CPS:g} cps, {len(capped)} capped as slow"
+            + (f" (lines {', '.join(map(str, capped))})" if capped else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("transcript", type=Path)
@@ -137,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{paragraphs[0].start:g} s to {paragraphs[-1].start:g} s")
     print(caption_stats(cues).summary())
     print(segmentation(cues).summary())
+    print(paragraph_rates(paragraphs, args.end, warnings))
     print(f"generated in {elapsed * 1000:.0f} ms")
     for warning in warnings:
         print(f"{path}:{warning.line}: warning: {warning.message}")

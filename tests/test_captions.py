@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import random
 import re
 import shutil
@@ -16,12 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorm_builder.captions import (
+    ASSUMED_CPS,
     FAST_CPS,
     MAX_DURATION,
     MAX_LINE_CHARS,
     MIN_DURATION,
     MIN_GAP,
     NO_BREAK_AFTER,
+    SLOW_CPS,
+    SLOW_MIN_PAUSE,
     CaptionStats,
     CaptionWarning,
     Cue,
@@ -64,10 +68,27 @@ def cue_words(cue: Cue) -> list[str]:
     return words
 
 
+def slow_span(paragraph: Paragraph, cues: int) -> int:
+    """Milliseconds a slow paragraph's cues may share from its timestamp (display and gaps).
+
+    Its characters at ``ASSUMED_CPS`` rounded up to a millisecond; the slack over that is only
+    what the cues' minimum durations need, ``cues x (MIN_DURATION + MIN_GAP)``, when larger.
+    """
+    return max(math.ceil(len(paragraph.text) * 1000 / ASSUMED_CPS), cues * ms(MIN_DURATION + MIN_GAP))
+
+
+def is_slow(paragraph: Paragraph, spoken: int, window: int, cues: int) -> bool:
+    """Spoken at under ``SLOW_CPS`` over ``spoken`` ms, and capping frees ``SLOW_MIN_PAUSE``."""
+    return (len(paragraph.text) * 1000 < SLOW_CPS * spoken
+            and window - slow_span(paragraph, cues) >= ms(SLOW_MIN_PAUSE))
+
+
 def check(paragraphs: list[Paragraph], end: float | None, cues: list[Cue],
           warnings: list[CaptionWarning]) -> None:
     """Every promise of ``make_cues`` (see its docstring), with the exact exceptions."""
     tight = {w.paragraph for w in warnings if "cannot hold" in w.message}
+    slow = {w.paragraph for w in warnings if "is slow" in w.message}
+    assert not tight & slow
     assert all(w.line == paragraphs[w.paragraph].line for w in warnings)
     end_known = end is not None and ms(end) > ms(paragraphs[-1].start)
     previous_speaker: str | None = None
@@ -83,28 +104,46 @@ def check(paragraphs: list[Paragraph], end: float | None, cues: list[Cue],
         assert [cue.show_label for cue in own] == [turn] + [False] * (len(own) - 1)
         assert all(cue.speaker == paragraph.speaker for cue in own)
         previous_speaker = paragraph.speaker
-        # the window and the tight exception
+        # the window, the slow paragraphs' span, and the tight exception
         if index + 1 < len(paragraphs):
             window = ms(paragraphs[index + 1].start) - ms(paragraph.start)
+            spoken = window
         elif end_known:
             assert end is not None
             window = ms(end) + ms(MIN_GAP) - ms(paragraph.start)
-            assert ms(own[-1].end) == ms(end) or ms(own[-1].end) == ms(own[-1].start) + ms(MAX_DURATION)
+            spoken = ms(end) - ms(paragraph.start)
         else:
-            window = None
-        if window is not None:
+            window = spoken = None
+        if window is not None and spoken is not None:
+            assert (index in slow) == is_slow(paragraph, spoken, window, len(own))
+        else:
+            assert index not in slow                 # an estimated end is never a pause
+        if index in slow:
+            # the cues share the span as if it were the window: the rest has no cue
+            window = slow_span(paragraph, len(own))
+            assert index not in tight
+            gap = ms(MIN_GAP)
+            limit = ms(paragraph.start) + window - gap
+            assert ms(own[-1].end) in (limit, ms(own[-1].start) + ms(MAX_DURATION))
+        elif window is not None:
+            if index + 1 == len(paragraphs):
+                assert end is not None
+                assert ms(own[-1].end) == ms(end) or ms(own[-1].end) == ms(own[-1].start) + ms(MAX_DURATION)
             assert (index in tight) == (len(own) * ms(MIN_DURATION + MIN_GAP) > window)
             if index + 1 < len(paragraphs):
                 gap = min(ms(MIN_GAP), window // len(own) // 2)
+                limit = ms(paragraph.start) + window - gap
+                # not slow: the cues fill the whole window, as before slow paragraphs were capped
+                assert ms(own[-1].end) in (limit, ms(own[-1].start) + ms(MAX_DURATION))
             else:
                 gap = min(ms(MIN_GAP), (window - ms(MIN_GAP)) // (2 * len(own) - 1))
-            limit = ms(paragraph.start) + window - gap
+                limit = ms(paragraph.start) + window - gap
             assert ms(own[-1].end) <= limit
         else:
             gap = ms(MIN_GAP)
         # the last paragraph's cues must end by the media end, so that span is what they share
         span = ms(end) - ms(paragraph.start) if end_known and end is not None and index + 1 == len(paragraphs) \
-            else window
+            and index not in slow else window
         for cue in own:
             # more than 2 lines only when the window is under 2 ms a cue (whole-ms WebVTT times)
             assert 1 <= len(cue.lines) <= 2 or (span is not None and span // len(own) < 4)
@@ -216,10 +255,13 @@ def test_long_word_gets_its_own_line() -> None:
     assert any("longer than a caption line" in w.message for w in warnings)
 
 
-def test_long_slow_paragraph_cues_last_at_most_seven_seconds() -> None:
-    paragraphs = [para(0, "Just a few words.", None), para(60, "Then more.", None)]
-    cues, warnings = make_cues(paragraphs, 63.0)
-    check(paragraphs, 63.0, cues, warnings)
+def test_cues_last_at_most_seven_seconds() -> None:
+    # 66 characters in 8.2 s (8.05 cps: not slow) make one cue that would last 8.1 s
+    text = "Now watch the whole handover at the bedside, from start to finish."
+    paragraphs = [para(0, text), para(8.2, "Next.")]
+    cues, warnings = make_cues(paragraphs, 10.2)
+    check(paragraphs, 10.2, cues, warnings)
+    assert warnings == []
     assert cues[0].end == pytest.approx(MAX_DURATION)
 
 
@@ -392,6 +434,119 @@ def test_fast_paragraphs_are_named(case: tuple[list[Paragraph], float | None]) -
             assert index in named
 
 
+# --- slow paragraphs (a pause or an untranscribed passage in the window) --------------------------
+
+
+def test_slow_paragraph_captions_only_its_spoken_span() -> None:
+    # 100 characters in a 60 s window (1.7 cps): then music, say, until the next paragraph
+    text = ("Let me show you how we set out the ward board before the night shift arrives, "
+            "and then we can begin.")
+    assert len(text) == 100
+    paragraphs = [para(0, text, "PRIYA", line=3), para(60, "So that is the board.", "PRIYA", line=5)]
+    cues, warnings = make_cues(paragraphs, 62.0)
+    check(paragraphs, 62.0, cues, warnings)
+    [warning] = warnings
+    assert (warning.line, warning.paragraph) == (3, 0)
+    assert warning.message == ("this paragraph is slow (1.7 characters a second): captions span the first "
+                               "7.1 s of its 60.0 s window; check for a pause or untranscribed passage")
+    own = [cue for cue in cues if cue.paragraph == 0]
+    # 100 / 14 cps = 7.143 s: the last cue ends a gap before that, the next 52.9 s have no cue
+    assert [(cue.start, cue.end) for cue in own] == [(0.0, 3.17), (3.253, 7.06)]
+    # before the cap: three cues at 0, 27.3 and 46.3 s, the last words shown ~40 s after they were said
+    assert cues[len(own)].start == 60.0
+
+
+def test_slow_last_paragraph_stops_before_the_media_end() -> None:
+    paragraphs = [para(0, "Here is the last thing to say before the closing music."), ]
+    cues, warnings = make_cues(paragraphs, 30.0)
+    check(paragraphs, 30.0, cues, warnings)
+    assert [cue.end for cue in cues] == [pytest.approx(55 / ASSUMED_CPS - MIN_GAP, abs=0.0015)]
+    assert "is slow" in warnings[0].message
+    # without a media duration the end is an estimate, never a pause: not slow
+    assert not any("is slow" in w.message for w in make_cues(paragraphs, None)[1])
+
+
+def test_short_reply_before_a_brief_pause_is_not_slow() -> None:
+    # "Yes." in 2 s is 2 cps, but capping it would free under SLOW_MIN_PAUSE: timed as before
+    paragraphs = [para(0, "Yes."), para(2, "And then what happened next?"), para(4.5, "Fine.")]
+    cues, warnings = make_cues(paragraphs, 6.0)
+    check(paragraphs, 6.0, cues, warnings)
+    assert warnings == []
+    assert cues[0].end == pytest.approx(2 - MIN_GAP)
+
+
+def test_slow_threshold_is_strict() -> None:
+    # exactly 8 cps is not slow; just under it is
+    text = " ".join(["handover"] * 8 + ["kindness"])
+    assert len(text) == 80
+    at_threshold = make_cues([para(0, text), para(10.0, "Next.")], 12.0)
+    assert at_threshold[1] == []
+    under = make_cues([para(0, text), para(10.001, "Next.")], 12.0)
+    assert ["is slow" in w.message for w in under[1]] == [True]
+    last = [cue for cue in under[0] if cue.paragraph == 0][-1]
+    assert last.end == pytest.approx(math.ceil(80_000 / ASSUMED_CPS) / 1000 - MIN_GAP)
+
+
+@st.composite
+def paused_transcripts(draw: st.DrawFn) -> tuple[list[Paragraph], float | None]:
+    """Paragraphs spoken at 6 to 20 characters a second, each followed by a pause of 0-60 s."""
+    paragraphs, start = [], draw(st.integers(0, 10_000))
+    for number in range(draw(st.integers(1, 4))):
+        text = " ".join(draw(st.lists(st.one_of(_sentence, _word), min_size=1, max_size=5)))
+        paragraphs.append(Paragraph(start / 1000, draw(_speaker), text, 2 * number + 1, True))
+        spoken = math.ceil(len(text) * 1000 / draw(st.sampled_from([6, 8, 10, 12, 14, 17, 20])))
+        start += spoken + draw(st.one_of(st.just(0), st.integers(0, 3000), st.integers(0, 60_000)))
+    end = draw(st.one_of(st.none(), st.just(start / 1000)))
+    return paragraphs, end
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paused_transcripts())
+def test_slow_paragraph_cues_end_within_the_spoken_span(case: tuple[list[Paragraph], float | None]) -> None:
+    """No cue of a slow paragraph ends after ``t_k + slow_span`` (its characters at ASSUMED_CPS,
+    plus only the slack the cues' minimum durations need), and its cues are those the paragraph
+    gets when its window really is that span (a copy whose next timestamp is moved there).
+    """
+    paragraphs, end = case
+    cues, warnings = make_cues(paragraphs, end)
+    check(paragraphs, end, cues, warnings)
+    slow = {w.paragraph for w in warnings if "is slow" in w.message}
+    for index in slow:
+        paragraph = paragraphs[index]
+        own = [cue for cue in cues if cue.paragraph == index]
+        span = slow_span(paragraph, len(own))
+        assert all(ms(cue.end) <= ms(paragraph.start) + span for cue in own)
+        if span == math.ceil(len(paragraph.text) * 1000 / ASSUMED_CPS):
+            # the copy: same paragraphs up to this one, the next timestamp at t_k + span
+            copy = [*paragraphs[:index + 1], para((ms(paragraph.start) + span) / 1000, "next")]
+            again, copy_warnings = make_cues(copy, copy[-1].start + 5)
+            assert not any(w.paragraph == index and "is slow" in w.message for w in copy_warnings)
+            assert [cue for cue in again if cue.paragraph == index] == own
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paused_transcripts())
+def test_paragraphs_that_are_not_slow_fill_their_window(case: tuple[list[Paragraph], float | None]) -> None:
+    """A paragraph that is not slow is timed over its whole window, as before slow paragraphs were
+    capped: its last cue ends one gap before the next timestamp (or at the media end), unless the
+    7 s maximum stops it earlier."""
+    paragraphs, end = case
+    cues, warnings = make_cues(paragraphs, end)
+    slow = {w.paragraph for w in warnings if "is slow" in w.message}
+    for index, paragraph in enumerate(paragraphs):
+        if index in slow:
+            continue
+        own = [cue for cue in cues if cue.paragraph == index]
+        if index + 1 < len(paragraphs):
+            window = ms(paragraphs[index + 1].start) - ms(paragraph.start)
+            stop = ms(paragraph.start) + window - min(ms(MIN_GAP), window // len(own) // 2)
+        elif end is not None and ms(end) > ms(paragraph.start):
+            stop = ms(end)
+        else:
+            continue
+        assert ms(own[-1].end) in (stop, ms(own[-1].start) + ms(MAX_DURATION))
+
+
 # --- sentence tails ------------------------------------------------------------------------------
 #
 # A cue's *sentence tail* is its opening words up to and including the first word that ends a
@@ -562,8 +717,8 @@ def test_seed_captions(capsys: pytest.CaptureFixture[str]) -> None:
     assert stats.shortest >= MIN_DURATION - EPS and stats.longest <= MAX_DURATION + EPS
     assert stats.share_over_20_cps < 0.15
     assert elapsed < 5
-    # the two paragraphs whose own rate is over 20 cps are named, nothing else is
-    assert all("characters a second" in w.message for w in warnings)
+    # the two paragraphs whose own rate is over 20 cps are named, nothing else is (none is slow)
+    assert all("characters a second (over 20)" in w.message for w in warnings)
     assert {w.line for w in warnings} <= {p.line for p in paragraphs}
     for cue in cues:
         for line in cue.lines:
