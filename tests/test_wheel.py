@@ -26,7 +26,8 @@ def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("scorm_builder/templates/step.html", "scorm_builder/templates/assets/step.js",
                      "scorm_builder/runtime/scorm12.js", "scorm_builder/schemas/scorm12/imscp_rootv1p1p2.xsd",
-                     "scorm_builder/schemas/scorm12/adlcp_rootv1p2.xsd", "scorm_builder/py.typed"):
+                     "scorm_builder/schemas/scorm12/adlcp_rootv1p2.xsd", "scorm_builder/py.typed",
+                     "scorm_builder/schemas/cmi5/CourseStructure.xsd"):
         assert required in names, required
 
 

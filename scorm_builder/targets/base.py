@@ -6,6 +6,7 @@ import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 import lxml.html
@@ -17,6 +18,11 @@ from scorm_builder.render import TargetInfo
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.IGNORECASE)
 _FETCHING_ATTRS = ("src", "poster", "data")
+
+
+def runtime_file(name: str) -> bytes:
+    """A browser runtime script from ``scorm_builder/runtime`` (installed with the package)."""
+    return resources.files("scorm_builder").joinpath("runtime", name).read_bytes()
 
 
 class Target(ABC):
