@@ -417,7 +417,7 @@
     finishBtn.addEventListener("click", function () {
       flush();
       call("finish").then(function (r) {
-        if (r.ok) { status("You have finished this step. You can close this window."); }
+        if (r.ok) { lmsNav(null); status("You have finished this step. You can close this window."); }
         else { alertMsg("This step could not be finished (" + (r.error || "unknown error") + "). Try again, or tell your course administrator."); }
       });
     });
@@ -435,6 +435,33 @@
     if (ev.persisted) { call("save", "draft"); } else { call("finish"); }
   });
 
+  /* ---------- LMS navigation: open() may return nav {previous, next}; backend.navigate(state, direction) ---------- */
+  var navBox = $("sb-lmsnav");
+  function lmsNav(nav) {   // a control only for a move the LMS said it allows (never one that does nothing)
+    if (!navBox || typeof backend.navigate !== "function") { return; }
+    var any = false;
+    ["previous", "next"].forEach(function (dir) {
+      var b = $("sb-lmsnav-" + dir), on = !!(nav && nav[dir] === true && b);
+      if (b) { show(b, on); b.disabled = false; }
+      if (on && !b.sbNav) {
+        b.sbNav = true;
+        b.addEventListener("click", function () {
+          flush();
+          [].forEach.call(navBox.querySelectorAll("button"), function (x) { x.disabled = true; });
+          call("navigate", dir).then(function (r) {
+            if (r.ok) { status("Opening the " + dir + " step\u2026"); return; }
+            var left = {previous: nav.previous, next: nav.next};
+            left[dir] = false;
+            lmsNav(left);
+            alertMsg("The LMS did not open the " + dir + " step (" + (r.error || "unknown error") + "). Use the LMS's own menu or buttons to move between steps.");
+          });
+        });
+      }
+      any = any || on;
+    });
+    show(navBox, any);
+  }
+
   /* ---------- restore ---------- */
   function applyMode(r) {
     readOnly = !!(r && r.readOnly);
@@ -450,6 +477,7 @@
   call("open").then(function (r) {
     var s = r && r.state;
     applyMode(r);
+    lmsNav(r && r.nav);
     if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
     if (!s) { return; }
     state.draft = typeof s.draft === "string" ? s.draft : "";
