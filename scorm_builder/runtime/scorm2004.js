@@ -127,7 +127,7 @@
    * text is therefore written as one line, reversibly and without growing in the usual case:
    *   line break -> ␤ (U+2424)          ␤ or ␛ in the text -> ␛␤ / ␛␛ (U+241B first)
    *   U+2028 / U+2029 -> ␛L / ␛P        "{" as the first character -> ␛{
-   *   "[" opening a reserved delimiter [,] [.] [:] -> ␛[
+   *   reserved delimiters [,] [.] [:] -> [␛,] [␛.] [␛:] (no LMS can split the text on them)
    * unescapeText() gives back the exact text. Only a text that is long and full of those rare
    * characters can come out over 4,000; it is then cut, and ends with "…" (the whole text is in
    * cmi.suspend_data in any case).
@@ -143,7 +143,7 @@
       else if (c === "\u2028") { out += ESC + "L"; }
       else if (c === "\u2029") { out += ESC + "P"; }
       else if (c === "{" && i === 0) { out += ESC + c; }
-      else if (c === "[" && /^\[[,.:]\]/.test(s.slice(i, i + 3))) { out += ESC + c; }
+      else if (/[,.:]/.test(c) && s.charAt(i - 1) === "[" && s.charAt(i + 1) === "]") { out += ESC + c; }
       else { out += c; }
     }
     return out;
@@ -325,12 +325,12 @@
         return [what + ": the text is too long for the LMS to keep (at most " + SUSPEND_MAX +
           " characters of saved work fit, and your answer and your draft count together)."];
       }
-      if (data !== stored.suspend) {
+      if (data !== stored.suspend && !(data === MAGIC + "\n" && !stored.suspend)) {   // nothing to keep yet
         var e = set("cmi.suspend_data", data, what);
         if (e) { errors.push(e); } else { stored.suspend = data; dirty = true; }
       }
       var loc = position(state && state.position);
-      if (loc !== stored.location && !(loc === "" && !stored.location)) {
+      if (loc !== stored.location && loc !== "") {   // never "" (strict runtimes refuse it; 0 s is no news)
         var e2 = set("cmi.location", loc, what);
         if (e2) { errors.push(e2); } else { stored.location = loc; dirty = true; }
       }
