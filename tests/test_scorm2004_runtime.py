@@ -955,9 +955,25 @@ def test_refused_navigation_is_explained_and_the_control_removed(page: Any, site
     frame.wait_for_function("document.getElementById('sb-alert').textContent.length > 0")
     alert = frame.text_content("#sb-alert")
     assert "did not open the next step" in alert and "LMS's own menu" in alert
-    assert frame.locator("#sb-lmsnav-next").is_hidden()
+    assert frame.locator("#sb-lmsnav-next").is_hidden() and frame.locator("#sb-lmsnav").is_hidden()
+    assert frame.evaluate("document.activeElement.id") == "sb-finish", "focus is not lost with the button"
     assert page.evaluate("host.launches.length") == 1, "still on the first step"
     assert not [c for c in lms.calls() if c["fn"] == "Terminate"], "the session stays open"
     frame.fill("#sb-text", "Still saved.")
     frame.get_by_role("button", name="Submit reflection").click()
     frame.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+
+
+def test_a_refused_move_leaves_the_other_one(page: Any, site: Any, three_step_dir: tuple[Path, list[str]]) -> None:
+    unpacked, hrefs = three_step_dir
+    lms = Lms(page, site)
+    start_course(lms, site, hrefs, unpacked=unpacked, refuseNav="previous")
+    step_frame(lms, 1).get_by_role("button", name="Next step").click()
+    frame = step_frame(lms, 2)
+    frame.get_by_role("button", name="Previous step").click()
+    frame.wait_for_function("document.getElementById('sb-alert').textContent.length > 0")
+    assert "did not open the previous step" in frame.text_content("#sb-alert")
+    assert frame.locator("#sb-lmsnav-previous").is_hidden() and frame.locator("#sb-lmsnav-next").is_visible()
+    assert frame.evaluate("document.activeElement.id") == "sb-lmsnav-next"
+    frame.get_by_role("button", name="Next step").click()
+    assert step_frame(lms, 3).text_content("h1") == "Step 3 of three"

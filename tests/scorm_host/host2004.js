@@ -1,5 +1,5 @@
 /* Test LMS: scorm-again's Scorm2004API as window.API_1484_11, wrapped to record every call.
- * launch(url, {cmi, commitUrl, nav, refuseNav}) loads stored CMI (default: a first launch) before the
+ * launch(url, {cmi, commitUrl, nav, refuseNav}) (refuseNav: true, or the one request value to refuse) loads stored CMI (default: a first launch) before the
  * content initialises and opens the content in the iframe; nav = {previous, continue} sets
  * adl.nav.request_valid.* ("true" | "false" | "unknown", default "unknown" as Moodle answers).
  * course(urls, options) plays several SCOs in order the way an LMS does: each SCO gets the
@@ -26,7 +26,8 @@
     FUNCTIONS.forEach(function (fn) {
       wrapped[fn] = function () {
         var args = Array.prototype.slice.call(arguments);
-        if (options.refuseNav && fn === "SetValue" && args[0] === "adl.nav.request") {
+        if (options.refuseNav && fn === "SetValue" && args[0] === "adl.nav.request" &&
+            (options.refuseNav === true || options.refuseNav === args[1])) {
           host.calls.push({ fn: fn, args: args, ret: "false", error: "391", refused: true });
           return "false";
         }
