@@ -14,7 +14,7 @@ import click
 from scorm_builder import __version__
 from scorm_builder.errors import PackageInvalid, ScormBuilderError, SourceErrors
 
-TARGET_NAMES = ("web", "scorm12")
+TARGET_NAMES = ("web", "scorm12", "scorm2004")
 
 
 def _fail(error: ScormBuilderError) -> None:
@@ -32,7 +32,7 @@ def _fail(error: ScormBuilderError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scorm-builder")
 def cli() -> None:
-    """Build accessible, offline e-learning packages (web, SCORM 1.2) from a course source."""
+    """Build accessible, offline e-learning packages (web, SCORM 1.2, SCORM 2004) from a course source."""
 
 
 @cli.command()
@@ -105,14 +105,14 @@ def preview(course_dir: Path, port: int) -> None:
 @cli.command()
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(package: Path) -> None:
-    """Check a SCORM 1.2 package (ours or another tool's); one line per problem."""
+    """Check a SCORM 1.2 or SCORM 2004 package (ours or another tool's); one line per problem."""
     from scorm_builder.validate import validate_package
 
     problems = validate_package(package)
     if problems:
         click.echo("\n".join(problems))
         sys.exit(1)
-    click.echo(f"{package}: valid SCORM 1.2 package")
+    click.echo(f"{package}: valid SCORM package")
 
 
 @cli.command()

@@ -1,5 +1,7 @@
 """Check any SCORM 1.2, xAPI (TinCan) or cmi5 zip (ours or another tool's) as a strict LMS import would.
 
+SCORM 2004 manifests are handed to ``validate_scorm2004`` once the shared zip checks have run.
+
 The official schemas catch structure only. Moodle's parser is non-validating and literal about
 prefixes, and most real import failures are about the zip itself (manifest location, missing or
 stray files, absolute URLs), so those get checks of their own. Each problem is one line,
@@ -16,12 +18,13 @@ import re
 import stat
 import urllib.parse
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from scorm_builder import validate_scorm2004
 from scorm_builder.xmlschema import (
     MAX_XML_BYTES,
     NS_ADLCP,
@@ -65,8 +68,8 @@ class _Report:
 def validate_package(zip_path: Path) -> list[str]:
     """Return one ``path: problem`` line per problem in a package; [] means valid.
 
-    A zip with ``imsmanifest.xml`` is checked as SCORM, one with ``tincan.xml`` or ``cmi5.xml`` (and
-    no manifest) as an xAPI-family package (``validate_xapi``).
+    A zip with ``imsmanifest.xml`` is checked as SCORM (1.2 here, 2004 by ``validate_scorm2004``), one
+    with ``tincan.xml`` or ``cmi5.xml`` (and no manifest) as an xAPI-family package (``validate_xapi``).
     """
     report = _Report()
     try:
@@ -216,6 +219,8 @@ def _short(message: str) -> str:
 def _check_manifest(tree: etree._ElementTree, files: dict[str, zipfile.ZipInfo], report: _Report) -> set[str]:
     """Check the manifest's content; return the package paths its resources reference."""
     root = tree.getroot()
+    if validate_scorm2004.is_scorm2004(root):
+        return validate_scorm2004.check_manifest(tree, files, report)
     if root.tag == f"{{{_NS_2004_CP}}}manifest":
         report.add(
             MANIFEST,
@@ -289,8 +294,10 @@ class _Resource:
     line: int
 
 
-def _check_structure(root: etree._Element, cp: str, files: dict[str, zipfile.ZipInfo], report: _Report) -> set[str]:
+def _check_structure(root: etree._Element, cp: str, files: dict[str, zipfile.ZipInfo], report: _Report, *,
+                     scormtype: Callable[[etree._Element, str, _Report], str | None] | None = None) -> set[str]:
     """Resources, their SCORM type, identifierrefs and every href; return referenced paths."""
+    check_scormtype = scormtype or _check_scormtype
     referenced: set[str] = set()
     resources: dict[str, _Resource] = {}
     manifest_base = root.get(_XML_BASE, "")
@@ -301,14 +308,14 @@ def _check_structure(root: etree._Element, cp: str, files: dict[str, zipfile.Zip
         rid = res.get("identifier", "")
         line = res.sourceline or 0
         label = f"resource {rid!r}"
-        scormtype = _check_scormtype(res, label, report)
+        kind = check_scormtype(res, label, report)
         if (res.get("type") or "") != "webcontent":
             report.add(MANIFEST, f"{label} has type={res.get('type')!r}; it must be 'webcontent'", line)
         base = _join_base(manifest_base, res_base, res.get(_XML_BASE, ""))
         if base and (bad := _href_problem(base)):
             report.add(MANIFEST, f"{label} xml:base {base!r} {bad}", line)
         href = res.get("href")
-        if scormtype == "sco" and not href:
+        if kind == "sco" and not href:
             report.add(MANIFEST, f"{label} is a SCO without an href; there is nothing to launch", line)
         if href is not None:
             path = _check_href(href, base, f"{label} href", line, files, report, launch=True)

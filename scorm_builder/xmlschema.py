@@ -1,7 +1,8 @@
 """Offline XML Schema compilation and safe parsing for untrusted package XML.
 
-The official SCORM 1.2 schema files ship unchanged in ``scorm_builder/schemas/scorm12``, but
-libxml2 rejects two of them as published. We never edit the shipped files (conformance checkers
+The official SCORM 1.2 schema files ship unchanged in ``scorm_builder/schemas/scorm12`` and the
+SCORM 2004 4th edition ones in ``scorm_builder/schemas/scorm2004``. libxml2 compiles the 2004 set
+as published, but rejects two of the 1.2 files. We never edit the shipped files (conformance checkers
 compare them byte-for-byte); instead an :class:`lxml.etree.Resolver` serves every schema file from
 memory and corrects those two on the way. Nothing is ever fetched from the network or the disk
 outside the package's own resources.
@@ -19,6 +20,8 @@ from lxml import etree
 
 SCORM12_RESOURCE = "scorm_builder.schemas.scorm12"
 """Import path of the folder holding the official SCORM 1.2 files."""
+SCORM2004_RESOURCE = "scorm_builder.schemas.scorm2004"
+"""Import path of the folder holding the official SCORM 2004 4th edition files."""
 
 NS_IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 NS_ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -34,12 +37,45 @@ SCORM12_FILES: dict[str, str] = {
 }
 """Namespace URI -> official file name, in the order the control files are listed."""
 
+NS_CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
+NS_ADLCP2004 = "http://www.adlnet.org/xsd/adlcp_v1p3"
+NS_ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+NS_ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+NS_IMSSS = "http://www.imsglobal.org/xsd/imsss"
+
+SCORM2004_ROOTS: dict[str, str] = {
+    NS_CP2004: "imscp_v1p1.xsd",
+    NS_ADLCP2004: "adlcp_v1p3.xsd",
+    NS_ADLSEQ: "adlseq_v1p3.xsd",
+    NS_ADLNAV: "adlnav_v1p3.xsd",
+    NS_IMSSS: "imsss_v1p0.xsd",
+}
+"""Namespace URI -> the official 2004 file that defines it (what ``xsi:schemaLocation`` names)."""
+
+SCORM2004_FILES: tuple[str, ...] = (
+    *SCORM2004_ROOTS.values(),
+    "imsss_v1p0auxresource.xsd",
+    "imsss_v1p0control.xsd",
+    "imsss_v1p0delivery.xsd",
+    "imsss_v1p0limit.xsd",
+    "imsss_v1p0objective.xsd",
+    "imsss_v1p0random.xsd",
+    "imsss_v1p0rollup.xsd",
+    "imsss_v1p0seqrule.xsd",
+    "imsss_v1p0util.xsd",
+    "xml.xsd",
+    "datatypes.dtd",
+    "XMLSchema.dtd",
+)
+"""Every file of the official SCORM 2004 4th edition set, in the order packages list them."""
+
 MAX_XML_BYTES = 10 * 1024 * 1024
 """Largest XML document we agree to parse (a manifest is normally a few kB)."""
 
-# Virtual location of the schema folder. It is not a real path: the resolver answers every
+# Virtual location of the schema folders. It is not a real path: the resolver answers every
 # request under it from memory, and refuses anything else, so nothing is read from disk.
 _BASE = "scorm-builder-schemas:///scorm12/"
+_BASE_2004 = "scorm-builder-schemas:///scorm2004/"
 
 # Byte-level corrections applied to in-memory copies only. Each pattern must occur exactly once,
 # so an unexpected upstream file fails loudly instead of silently compiling something else.
@@ -75,6 +111,13 @@ def official_file(name: str) -> bytes:
     return resources.files(SCORM12_RESOURCE).joinpath(name).read_bytes()
 
 
+def official_file_2004(name: str) -> bytes:
+    """Return a shipped SCORM 2004 4th edition file's bytes exactly as published."""
+    if name not in SCORM2004_FILES:
+        raise KeyError(name)
+    return resources.files(SCORM2004_RESOURCE).joinpath(name).read_bytes()
+
+
 def _corrected(name: str) -> bytes:
     """Return the copy of ``name`` that libxml2 accepts (identical unless listed in _FIXES)."""
     data = official_file(name)
@@ -95,6 +138,9 @@ class _SchemaResolver(etree.Resolver):
         name = url[len(_BASE) :] if url.startswith(_BASE) else ""
         if name in SCORM12_FILES.values():
             return self.resolve_string(_corrected(name), context, base_url=url)
+        name = url[len(_BASE_2004) :] if url.startswith(_BASE_2004) else ""
+        if name in SCORM2004_FILES and name.endswith(".xsd"):  # compiled as published
+            return self.resolve_string(official_file_2004(name), context, base_url=url)
         # An unknown URL becomes an empty document, which fails compilation with its URL in the
         # message: better than letting libxml2 fall back to reading the disk.
         return self.resolve_string(b"", context, base_url=url)
@@ -125,6 +171,15 @@ def scorm12_schema() -> etree.XMLSchema:
     return etree.XMLSchema(driver)
 
 
+@cache
+def scorm2004_schema() -> etree.XMLSchema:
+    """Compile the official SCORM 2004 4th edition schema set once per process."""
+    imports = "".join(f'<xsd:import namespace="{ns}" schemaLocation="{name}"/>' for ns, name in SCORM2004_ROOTS.items())
+    driver_xml = ('<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">' + imports + "</xsd:schema>").encode()
+    driver = etree.fromstring(driver_xml, _schema_parser(), base_url=_BASE_2004 + "driver.xsd")
+    return etree.XMLSchema(driver)
+
+
 _VALIDATE_LOCK = threading.Lock()  # an XMLSchema keeps its error_log on the shared instance
 
 CMI5_RESOURCE = "scorm_builder.schemas.cmi5"
@@ -150,7 +205,15 @@ def validate_cmi5(tree: etree._ElementTree | etree._Element) -> list[SchemaError
 
 def validate_scorm12(tree: etree._ElementTree | etree._Element) -> list[SchemaError]:
     """Validate a parsed manifest against the official 1.2 schemas; empty list means valid."""
-    schema = scorm12_schema()
+    return _validate(scorm12_schema(), tree)
+
+
+def validate_scorm2004(tree: etree._ElementTree | etree._Element) -> list[SchemaError]:
+    """Validate a parsed manifest against the official 2004 4th edition schemas; [] means valid."""
+    return _validate(scorm2004_schema(), tree)
+
+
+def _validate(schema: etree.XMLSchema, tree: etree._ElementTree | etree._Element) -> list[SchemaError]:
     with _VALIDATE_LOCK:
         if schema.validate(tree):
             return []

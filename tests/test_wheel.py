@@ -27,7 +27,9 @@ def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
     for required in ("scorm_builder/templates/step.html", "scorm_builder/templates/assets/step.js",
                      "scorm_builder/runtime/scorm12.js", "scorm_builder/schemas/scorm12/imscp_rootv1p1p2.xsd",
                      "scorm_builder/schemas/scorm12/adlcp_rootv1p2.xsd", "scorm_builder/py.typed",
-                     "scorm_builder/schemas/cmi5/CourseStructure.xsd"):
+                     "scorm_builder/schemas/cmi5/CourseStructure.xsd",
+                     "scorm_builder/runtime/scorm2004.js", "scorm_builder/schemas/scorm2004/imscp_v1p1.xsd",
+                     "scorm_builder/schemas/scorm2004/XMLSchema.dtd"):
         assert required in names, required
 
 
@@ -48,6 +50,6 @@ def test_installed_wheel_builds_a_course(wheel: Path, tmp_path: Path) -> None:
     located = subprocess.run([str(python), "-I", "-c", "import scorm_builder; print(scorm_builder.__file__)"],
                              cwd=workdir, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in located, "the installed wheel, not the checkout, must be imported"
-    for target in ("web", "scorm12"):
+    for target in ("web", "scorm12", "scorm2004"):
         names = zipfile.ZipFile(workdir / "dist" / f"kind-handovers-{target}.zip").namelist()
         assert "assets/step.js" in names and "index.html" in names

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scorm_builder.targets.base import Target
 from scorm_builder.targets.scorm12 import Scorm12Target
+from scorm_builder.targets.scorm2004 import Scorm2004Target
 from scorm_builder.targets.web import WebTarget
 
-TARGETS: dict[str, type[Target]] = {"web": WebTarget, "scorm12": Scorm12Target}
+TARGETS: dict[str, type[Target]] = {"web": WebTarget, "scorm12": Scorm12Target, "scorm2004": Scorm2004Target}
 
 __all__ = ["TARGETS", "Target"]

@@ -417,7 +417,7 @@
     finishBtn.addEventListener("click", function () {
       flush();
       call("finish").then(function (r) {
-        if (r.ok) { status("You have finished this step. You can close this window."); }
+        if (r.ok) { lmsNav(null); status("You have finished this step. You can close this window."); }
         else { alertMsg("This step could not be finished (" + (r.error || "unknown error") + "). Try again, or tell your course administrator."); }
       });
     });
@@ -435,6 +435,36 @@
     if (ev.persisted) { call("save", "draft"); } else { call("finish"); }
   });
 
+  /* ---------- LMS navigation: open() may return nav {previous, next}; backend.navigate(state, direction) ---------- */
+  var navBox = $("sb-lmsnav"), navAllowed = {};
+  function lmsNav(nav) {   // a control only for a move the LMS said it allows (never one that does nothing)
+    if (!navBox || typeof backend.navigate !== "function") { return; }
+    var any = false;
+    ["previous", "next"].forEach(function (dir) {
+      var b = $("sb-lmsnav-" + dir), on = !!(b && nav && nav[dir] === true);
+      navAllowed[dir] = on;
+      if (!b) { return; }
+      show(b, on);
+      b.disabled = false;
+      if (on && !b.sbNav) { b.sbNav = true; b.addEventListener("click", function () { go(dir); }); }
+      any = any || on;
+    });
+    show(navBox, any);
+  }
+  function go(dir) {
+    flush();
+    [].forEach.call(navBox.querySelectorAll("button"), function (x) { x.disabled = true; });
+    call("navigate", dir).then(function (r) {
+      if (r.ok) { status("Opening the " + dir + " step\u2026"); return; }
+      var left = {previous: navAllowed.previous, next: navAllowed.next};
+      left[dir] = false;
+      lmsNav(left);
+      var other = $("sb-lmsnav-" + (dir === "next" ? "previous" : "next"));
+      (other && !other.hidden ? other : finishBtn || doc.body).focus();
+      alertMsg("The LMS did not open the " + dir + " step (" + (r.error || "unknown error") + "). Use the LMS's own menu or buttons to move between steps.");
+    });
+  }
+
   /* ---------- restore ---------- */
   function applyMode(r) {
     readOnly = !!(r && r.readOnly);
@@ -450,6 +480,7 @@
   call("open").then(function (r) {
     var s = r && r.state;
     applyMode(r);
+    lmsNav(r && r.nav);
     if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
     if (!s) { return; }
     state.draft = typeof s.draft === "string" ? s.draft : "";
