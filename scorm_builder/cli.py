@@ -103,6 +103,31 @@ def preview(course_dir: Path, port: int) -> None:
 
 
 @cli.command()
+@click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
+def new(course_dir: Path) -> None:
+    """Create COURSE_DIR with a course.yml and one step that builds at once; every field explained."""
+    from scorm_builder.scaffold import new_course
+
+    try:
+        click.echo(str(new_course(course_dir)))
+    except ScormBuilderError as error:
+        _fail(error)
+
+
+@cli.command(name="add-step")
+@click.argument("course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("step_id")
+def add_step(course_dir: Path, step_id: str) -> None:
+    """Create steps/STEP_ID in COURSE_DIR and list it last in course.yml (comments kept)."""
+    from scorm_builder.scaffold import add_step as add
+
+    try:
+        click.echo(str(add(course_dir, step_id)))
+    except ScormBuilderError as error:
+        _fail(error)
+
+
+@cli.command()
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(package: Path) -> None:
     """Check a SCORM 1.2 package (ours or another tool's); one line per problem."""

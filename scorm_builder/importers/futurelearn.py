@@ -32,8 +32,9 @@ from typing import Any
 
 from scorm_builder.errors import Diagnostic, Location, SourceError
 from scorm_builder.importers.discussion import Reflection, split_prompt
-from scorm_builder.importers.writer import check_out_dir, dump_yaml, markdown_escape, slugify, write_atomically
+from scorm_builder.importers.writer import check_out_dir, markdown_escape, slugify, write_atomically
 from scorm_builder.models import MEDIA_TYPES
+from scorm_builder.sourcetext import course_yml, step_yml
 from scorm_builder.transcript import parse_clock, split_label
 
 __all__ = [
@@ -502,8 +503,8 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     }
 
     files: dict[Path, str] = {
-        Path("course.yml"): dump_yaml(course),
-        step_rel / "step.yml": dump_yaml(step),
+        Path("course.yml"): course_yml(course),
+        step_rel / "step.yml": step_yml(step),
         step_rel / "transcript.txt": _transcript_text(page.paragraphs),
     }
     if page.body:

@@ -1,4 +1,6 @@
-"""Write a course source folder: slugs, escaped Markdown, YAML, and an atomic folder swap.
+"""Write a course source folder: slugs, escaped Markdown, and an atomic folder swap.
+
+The commented course.yml and step.yml texts come from ``scorm_builder.sourcetext``.
 
 Importers build the whole folder in memory first; it is written into a hidden sibling and
 renamed into place, so a failure never leaves half a course behind.
@@ -12,9 +14,6 @@ import secrets
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from scorm_builder.errors import Location, SourceError
 
@@ -58,13 +57,6 @@ def markdown_escape(text: str) -> str:
     out = _MD_ENTITY_RE.sub(r"\\&", out)
     out = _MD_BLOCK_START_RE.sub(r"\1\\\2", out)
     return _MD_ORDERED_RE.sub(r"\1\\\2", out)
-
-
-def dump_yaml(data: dict[str, Any]) -> str:
-    """YAML in document order, Unicode kept, long strings never folded."""
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
-    )
 
 
 def check_out_dir(out_dir: Path) -> None:
