@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from markdown_it import MarkdownIt
 
 from scorm_builder.errors import Diagnostic, Location
+from scorm_builder.mediaprobe import playback_problems
 
 if TYPE_CHECKING:
     from scorm_builder.loader import LoadedCourse, LoadedStep
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 #: A label used once is only suspicious when the transcript names speakers this often.
 MIN_LABELS = 3
 LABEL_SIMILARITY = 0.75
+#: Seconds a stated ``media.duration`` may differ from the file's before we say so.
+DURATION_TOLERANCE = 1.0
 
 _VIDEO_TALK = re.compile(
     r"\bwatch(?:ing)?\b"
@@ -38,6 +41,7 @@ def check_course(loaded: LoadedCourse) -> list[Diagnostic]:
     for step in loaded.steps:
         found += speaker_typos(step)
         found += video_without_media(step)
+        found += media_playback(step)
         if step.body_path is not None:
             found += unsupported_markdown(step.body_markdown, step.body_path)
     return found
@@ -83,6 +87,21 @@ def video_without_media(step: LoadedStep) -> list[Diagnostic]:
             found.append(Diagnostic(Location(step.body_path, number, 1),
                                     f"the reading speaks of a video ('{first.group(0)}'){more} but the "
                                     "step has no media; add 'media: file: ...' to step.yml or reword it"))
+    return found
+
+
+def media_playback(step: LoadedStep) -> list[Diagnostic]:
+    """Media a browser cannot play (HEVC, AC-3, MPEG-4 Part 2 ...), and a stated duration that is off."""
+    if step.media_path is None or step.media_info is None:
+        return []
+    where = step.smap.locate(("media", "file"))
+    found = [Diagnostic(where, problem) for problem in playback_problems(step.media_path, step.media_info)]
+    stated = step.source.media.duration if step.source.media else None
+    measured = step.media_info.duration
+    if stated and measured and abs(stated - measured) > DURATION_TOLERANCE:
+        found.append(Diagnostic(step.smap.locate(("media", "duration")),
+                                f"duration {stated:g} s differs from the file's own {measured:.3f} s; "
+                                "the captions of the last paragraph are timed to the stated one"))
     return found
 
 

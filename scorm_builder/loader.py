@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from scorm_builder.checks import check_course
 from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
-from scorm_builder.media import mp4_duration
+from scorm_builder.mediaprobe import MediaInfo, probe
 from scorm_builder.models import CAPTION_TYPES, Course, StepSource
 from scorm_builder.sourcemap import SourceMap, load_yaml
 from scorm_builder.transcript import Paragraph, SourceCue, cues_to_paragraphs, parse_transcript, read_cues
@@ -43,6 +43,8 @@ class LoadedStep:
     captions_path: Path | None = None
     timed_cues: tuple[SourceCue, ...] = ()
     """Hand-timed cues (a .vtt/.srt transcript, or ``captions:``), kept as the captions."""
+    media_info: MediaInfo | None = None
+    """Container, duration and codecs read from the media file itself."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,12 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
     errors: list[SourceError | SourceErrors] = []
     media_path = poster_path = transcript_path = body_path = captions_path = None
     duration = None
+    media_info: MediaInfo | None = None
     if source.media is not None:
         with _Problems(errors):
             media_path = _existing(step_dir, source.media.file, smap, ("media", "file"))
-            duration = source.media.duration or _probe_duration(media_path, smap)
+            media_info = probe(media_path)
+            duration = source.media.duration or _probe_duration(media_path, media_info, smap)
         if source.media.poster:
             with _Problems(errors):
                 poster_path = _existing(step_dir, source.media.poster, smap, ("media", "poster"))
@@ -146,14 +150,12 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
             body = _read_text(body_path)
     _raise_found(errors)
     return LoadedStep(step_id, step_dir, source, smap, media_path, poster_path, duration,
-                      transcript_path, paragraphs, body_path, body, captions_path, timed)
+                      transcript_path, paragraphs, body_path, body, captions_path, timed, media_info)
 
 
-def _probe_duration(media_path: Path, smap: SourceMap) -> float:
-    if media_path.suffix.lower() in {".mp4", ".m4v", ".m4a", ".mov"}:
-        found = mp4_duration(media_path)
-        if found:
-            return found
+def _probe_duration(media_path: Path, info: MediaInfo | None, smap: SourceMap) -> float:
+    if info is not None and info.duration:
+        return info.duration
     raise SourceError(smap.locate(("media", "file")), f"cannot read the duration of {media_path.name}",
                       "add 'duration: SECONDS' under media")
 
