@@ -186,7 +186,7 @@ def import_group() -> None:
 @click.option("--media", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The step's video or audio file, copied into the course.")
 def futurelearn(saved_page: Path, out_dir: Path, media: Path | None) -> None:
-    """Import a FutureLearn step page saved as text."""
+    """Import a FutureLearn step page saved as text (or as HTML)."""
     from scorm_builder.importers.futurelearn import import_futurelearn
 
     try:
