@@ -34,6 +34,7 @@ from scorm_builder.errors import Diagnostic, Location, SourceError
 from scorm_builder.importers.discussion import Reflection, split_prompt
 from scorm_builder.importers.pagetext import SAVE_AS_TEXT, PageLines, page_lines
 from scorm_builder.importers.writer import check_out_dir, markdown_escape, slugify, write_atomically
+from scorm_builder.mediaprobe import probe
 from scorm_builder.models import MEDIA_TYPES
 from scorm_builder.sourcetext import course_yml, step_yml
 from scorm_builder.transcript import parse_clock, split_label
@@ -524,12 +525,13 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
         files[step_rel / "body.md"] = "\n\n".join(markdown_escape(p) for p in page.body) + "\n"
 
     warnings = list(page.warnings)
-    if media is not None and media.suffix.lower() not in (".mp4", ".m4v", ".m4a"):
+    info = probe(media) if media is not None else None
+    if media is not None and (info is None or info.duration is None):
         warnings.append(
             Diagnostic(
-                Location(out_dir / step_rel / "step.yml"),
-                f"{media.name}: only MP4-family files carry a readable duration; "
-                "add 'duration: SECONDS' under media in step.yml before building",
+                Location(media),
+                f"{media.name}: its duration cannot be read from the file (MP4, M4A, WebM and MP3 "
+                "carry it); add 'duration: SECONDS' under media in step.yml before building",
             )
         )
 
