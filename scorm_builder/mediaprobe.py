@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 from scorm_builder.probe_mp3 import probe_mp3
@@ -29,7 +30,10 @@ def probe(path: Path) -> MediaInfo | None:
     size = path.stat().st_size
     with path.open("rb") as handle:
         for reader in (probe_mp4, probe_webm, probe_mp3):
-            found = reader(handle, size)
+            try:
+                found = reader(handle, size)
+            except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+                continue                 # a damaged or truncated header: not this format, as far as we can tell
             if found is not None:
                 return found
     return None

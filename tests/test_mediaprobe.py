@@ -101,3 +101,28 @@ def test_hevc_video_warns_at_the_media_line_with_a_conversion_hint(media: Path, 
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(got, encoding="utf-8")
     assert got == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_damaged_files_never_crash_the_probe(media: Path, tmp_path: Path, name: str) -> None:
+    data = (media / name).read_bytes()
+    for cut in (4, 40, 400, len(data) // 2):
+        damaged = tmp_path / f"cut-{cut}-{name}"
+        damaged.write_bytes(data[:cut])
+        probe(damaged)                       # None or a partial answer, but no exception
+
+
+def test_a_stated_duration_far_from_the_file_warns(media: Path, tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(MISTAKES / "base", course)
+    step = course / "steps" / "talk"
+    (step / "media").mkdir()
+    shutil.copyfile(media / "audio.m4a", step / "media" / "talk.m4a")
+    yml = step / "step.yml"
+    yml.write_text(yml.read_text().replace("transcript:", "media:\n  file: media/talk.m4a\n  duration: 14\n"
+                                                            "transcript:"))
+    from scorm_builder.loader import load_course
+
+    (warning,) = [w for w in load_course(course).warnings if "duration" in w.message]
+    assert (warning.location.path, warning.location.line) == (yml.resolve(), 5)
+    assert warning.message.startswith("duration 14 s differs from the file's own 1.0")
