@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from scorm_builder.errors import SourceError
+from scorm_builder.importers import import_futurelearn
 from scorm_builder.loader import load_course
 from scorm_builder.scaffold import add_step, new_course
 from scorm_builder.sourcetext import COURSE_COMMENTS, STEP_COMMENTS
+from tests.conftest import SEED
 from tests.helpers import ROOT
 
 
@@ -26,6 +28,15 @@ def comment_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
 
+def assert_explained(text: str, comments: dict[tuple[str, ...], str]) -> None:
+    """Every top-level key has its sourcetext comment on the line above it."""
+    data = yaml.safe_load(text)
+    lines = text.splitlines()
+    for key in data:
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+        assert lines[index - 1] == "# " + comments[(key,)].splitlines()[-1], key
+
+
 def test_new_course_builds_at_once_and_explains_every_field(tmp_path: Path) -> None:
     course = tmp_path / "Kind Words"
     result = run("new", str(course))
@@ -36,14 +47,8 @@ def test_new_course_builds_at_once_and_explains_every_field(tmp_path: Path) -> N
     step = loaded.steps[0]
     assert step.paragraphs and step.body_markdown and step.source.reflection is not None
     # every key written has its comment above it (and nothing else is needed to build)
-    for name, comments in (("course.yml", COURSE_COMMENTS), ("steps/first-step/step.yml", STEP_COMMENTS)):
-        text = (course / name).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        lines = text.splitlines()
-        for key in data:
-            index = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
-            assert lines[index - 1].startswith("# "), (name, key)
-            assert lines[index - 1][2:] == comments[(key,)].splitlines()[-1]
+    assert_explained((course / "course.yml").read_text(encoding="utf-8"), COURSE_COMMENTS)
+    assert_explained((course / "steps/first-step/step.yml").read_text(encoding="utf-8"), STEP_COMMENTS)
     built = run("build", str(course), "--out", str(tmp_path / "dist"))
     assert built.returncode == 0, built.stderr
     assert "warning" not in built.stderr
@@ -111,3 +116,14 @@ def test_add_step_refuses_an_existing_folder(tmp_path: Path) -> None:
     (course / "steps" / "draft").mkdir()
     with pytest.raises(SourceError, match="folder steps/draft already exists"):
         add_step(course, "draft")
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="seed page not present")
+def test_imported_files_carry_the_same_comments_as_new(tmp_path: Path) -> None:
+    result = import_futurelearn(SEED, tmp_path / "imported")
+    new_course(tmp_path / "new")
+    imported_step = (tmp_path / "imported" / "steps" / result.step_id / "step.yml").read_text(encoding="utf-8")
+    assert_explained((tmp_path / "imported" / "course.yml").read_text(encoding="utf-8"), COURSE_COMMENTS)
+    assert_explained(imported_step, STEP_COMMENTS)
+    new_step = (tmp_path / "new" / "steps" / "first-step" / "step.yml").read_text(encoding="utf-8")
+    assert comment_lines(imported_step) == comment_lines(new_step)
