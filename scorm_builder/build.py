@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorm_builder.captions import CaptionStats, caption_stats
+from scorm_builder.checks import reflection_limits
 from scorm_builder.errors import Diagnostic, SourceError, SourceErrors
 from scorm_builder.loader import load_course
 from scorm_builder.package import Content, StagedZip, stage_zip
 from scorm_builder.plan import BuildPlan, make_plan
 from scorm_builder.render import render_package
 from scorm_builder.targets import TARGETS, Target
+
+Progress = Callable[[str], None]
+"""Receives one short line per stage of a build, e.g. ``target 2/3: scorm12 (render, zip, check)``."""
 
 
 @dataclass(frozen=True)
@@ -51,21 +56,29 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
     return files
 
 
-def build_course(course_dir: Path, targets: list[str], out_dir: Path, strict: bool = False) -> CourseBuild:
+def build_course(course_dir: Path, targets: list[str], out_dir: Path, strict: bool = False,
+                 progress: Progress | None = None) -> CourseBuild:
     """Build ``course_dir`` for each target into ``out_dir``; nothing is written on error.
 
     With ``strict``, warnings (such as captions that must run too fast) are errors too.
+    ``progress`` hears of each step planned and each target packaged (the CLI shows it on a terminal).
     """
+    report = progress or (lambda message: None)
+    report(f"loading {course_dir}")
     loaded = load_course(course_dir)
-    plan = make_plan(loaded)
-    if strict and plan.warnings:
+    plan = make_plan(loaded, on_step=lambda i, n, step: report(f"step {i}/{n}: {step} (captions)"))
+    warnings = list(plan.warnings)
+    for name in targets:
+        warnings += reflection_limits(loaded, name, TARGETS[name]().info().max_reflection)
+    if strict and warnings:
         raise SourceErrors([SourceError(w.location, w.message, "--strict treats warnings as errors")
-                            for w in plan.warnings])
-    outcome = CourseBuild(loaded.course.id, warnings=list(plan.warnings),
+                            for w in warnings])
+    outcome = CourseBuild(loaded.course.id, warnings=warnings,
                           captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues})
     staged: list[tuple[str, StagedZip, int, float]] = []
     try:
-        for name in targets:
+        for number, name in enumerate(targets, start=1):
+            report(f"target {number}/{len(targets)}: {name} (render, zip, check)")
             started = time.perf_counter()
             target = TARGETS[name]()
             files = package_files(plan, target)

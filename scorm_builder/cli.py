@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -42,9 +43,15 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default ./dist).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
-def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress; only warnings and errors.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON on stdout (packages, warnings, caption figures).")
+def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | None, strict: bool,
+          quiet: bool, as_json: bool) -> None:
     """Build COURSE_DIR, or every course in ./course_src when none is given."""
     from scorm_builder.build import build_course, find_courses
+    from scorm_builder.progress import terminal_progress
+    from scorm_builder.report import course_report, error_report
 
     chosen = list(targets) or list(TARGET_NAMES)
     out = out_dir or Path("dist")
@@ -56,18 +63,28 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
         if not course_dir.is_dir():
             raise click.BadParameter(f"'{course_dir}' is not a folder", param_hint="COURSE_DIR")
         courses = [course_dir]
+    reports: list[dict[str, Any]] = []
     for course in courses:
-        try:
-            outcome = build_course(course, chosen, out, strict=strict)
-        except ScormBuilderError as error:
-            _fail(error)
+        with terminal_progress(sys.stderr, enabled=not quiet) as progress:
+            try:
+                outcome = build_course(course, chosen, out, strict=strict, progress=progress)
+            except ScormBuilderError as error:
+                if as_json:
+                    click.echo(json.dumps({"ok": False, "courses": reports, "errors": error_report(error)},
+                                          indent=2))
+                _fail(error)
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        if as_json:
+            reports.append(course_report(outcome))
+            continue
         for step_id, stats in outcome.captions.items():
             click.echo(f"captions for {step_id}: {stats.summary()}")
         for result in outcome.results:
             click.echo(f"built {result.path} ({result.target}, {result.entries} files, "
                        f"{result.size / 1024:.0f} KB, {result.seconds:.2f} s)")
+    if as_json:
+        click.echo(json.dumps({"ok": True, "courses": reports, "errors": []}, indent=2))
 
 
 @cli.command()
@@ -79,19 +96,25 @@ def preview(course_dir: Path, port: int) -> None:
     import zipfile
 
     from scorm_builder.build import build_course
-    from scorm_builder.preview import make_server
+    from scorm_builder.preview import make_server, port_problem
 
     with tempfile.TemporaryDirectory(prefix="scorm-builder-preview-") as tmp:
+        site = Path(tmp) / "site"
+        try:
+            server = make_server(site, port)
+        except OSError as error:
+            click.echo(f"error: cannot listen on 127.0.0.1:{port}: {port_problem(error)}; "
+                       "choose another --port, or --port 0 to pick a free one", err=True)
+            sys.exit(2)
         try:
             outcome = build_course(course_dir, ["web"], Path(tmp) / "dist")
         except ScormBuilderError as error:
+            server.server_close()
             _fail(error)
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
-        site = Path(tmp) / "site"
         with zipfile.ZipFile(outcome.results[0].path) as archive:
             archive.extractall(site)
-        server = make_server(site, port)
         click.echo(f"Previewing {outcome.course_id} at http://127.0.0.1:{server.server_address[1]}/ "
                    "(Ctrl+C to stop)")
         try:
@@ -100,6 +123,31 @@ def preview(course_dir: Path, port: int) -> None:
             click.echo("stopped")
         finally:
             server.server_close()
+
+
+@cli.command()
+@click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
+def new(course_dir: Path) -> None:
+    """Create COURSE_DIR with a course.yml and one step that builds at once; every field explained."""
+    from scorm_builder.scaffold import new_course
+
+    try:
+        click.echo(str(new_course(course_dir)))
+    except ScormBuilderError as error:
+        _fail(error)
+
+
+@cli.command(name="add-step")
+@click.argument("course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("step_id")
+def add_step(course_dir: Path, step_id: str) -> None:
+    """Create steps/STEP_ID in COURSE_DIR and list it last in course.yml (comments kept)."""
+    from scorm_builder.scaffold import add_step as add
+
+    try:
+        click.echo(str(add(course_dir, step_id)))
+    except ScormBuilderError as error:
+        _fail(error)
 
 
 @cli.command()
@@ -138,7 +186,7 @@ def import_group() -> None:
 @click.option("--media", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The step's video or audio file, copied into the course.")
 def futurelearn(saved_page: Path, out_dir: Path, media: Path | None) -> None:
-    """Import a FutureLearn step page saved as text."""
+    """Import a FutureLearn step page saved as text (or as HTML)."""
     from scorm_builder.importers.futurelearn import import_futurelearn
 
     try:

@@ -52,6 +52,14 @@ class SourceErrors(ScormBuilderError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+def raise_together(errors: list[SourceError]) -> None:
+    """Raise every problem found: one alone as itself, several as ``SourceErrors``; none: return."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SourceErrors(errors)
+
+
 class BuildError(ScormBuilderError):
     """The build could not produce a package (not the user's source at fault)."""
 

@@ -6,18 +6,19 @@ are gathered before stopping so that a designer can fix them in one pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from scorm_builder.checks import check_course
 from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
-from scorm_builder.media import mp4_duration
-from scorm_builder.models import Course, StepSource
+from scorm_builder.mediaprobe import MediaInfo, probe
+from scorm_builder.models import CAPTION_TYPES, Course, StepSource
 from scorm_builder.sourcemap import SourceMap, load_yaml
-from scorm_builder.transcript import Paragraph, parse_transcript
+from scorm_builder.transcript import Paragraph, SourceCue, cues_to_paragraphs, parse_transcript, read_cues
 
 COURSE_FILE = "course.yml"
 STEP_FILE = "step.yml"
@@ -39,6 +40,11 @@ class LoadedStep:
     paragraphs: tuple[Paragraph, ...]
     body_path: Path | None
     body_markdown: str
+    captions_path: Path | None = None
+    timed_cues: tuple[SourceCue, ...] = ()
+    """Hand-timed cues (a .vtt/.srt transcript, or ``captions:``), kept as the captions."""
+    media_info: MediaInfo | None = None
+    """Container, duration and codecs read from the media file itself."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +69,39 @@ def load_course(course_dir: Path) -> LoadedCourse:
     data, smap = load_yaml(course_file)
     course = _validate(Course, data, smap)
     steps = []
+    errors: list[SourceError | SourceErrors] = []
     for index, step_id in enumerate(course.steps):
-        steps.append(_load_step(course_dir, step_id, smap.locate(("steps", index))))
+        with _Problems(errors):
+            steps.append(_load_step(course_dir, step_id, smap.locate(("steps", index))))
+    _raise_found(errors)
     templates = course_dir / "templates"
-    return LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None)
+    loaded = LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None)
+    return replace(loaded, warnings=tuple(check_course(loaded)))
+
+
+class _Problems:
+    """Context manager that files a SourceError(s) into a list, so loading goes on to the next part."""
+
+    def __init__(self, errors: list[SourceError | SourceErrors]) -> None:
+        self.errors = errors
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> bool:
+        if isinstance(error, SourceError | SourceErrors):
+            self.errors.append(error)
+            return True
+        return False
+
+
+def _raise_found(found: list[SourceError | SourceErrors]) -> None:
+    """Re-raise one problem as it was raised; several together as one ``SourceErrors``."""
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise SourceErrors([e for item in found
+                            for e in (item.errors if isinstance(item, SourceErrors) else [item])])
 
 
 def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedStep:
@@ -77,30 +112,50 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
                           "create it or remove the step from the list")
     data, smap = load_yaml(step_file)
     source = _validate(StepSource, data, smap)
-    media_path = poster_path = transcript_path = body_path = None
+    errors: list[SourceError | SourceErrors] = []
+    media_path = poster_path = transcript_path = body_path = captions_path = None
     duration = None
+    media_info: MediaInfo | None = None
     if source.media is not None:
-        media_path = _existing(step_dir, source.media.file, smap, ("media", "file"))
+        with _Problems(errors):
+            media_path = _existing(step_dir, source.media.file, smap, ("media", "file"))
+            media_info = probe(media_path)
+            duration = source.media.duration or _probe_duration(media_path, media_info, smap)
         if source.media.poster:
-            poster_path = _existing(step_dir, source.media.poster, smap, ("media", "poster"))
-        duration = source.media.duration or _probe_duration(media_path, smap)
+            with _Problems(errors):
+                poster_path = _existing(step_dir, source.media.poster, smap, ("media", "poster"))
     paragraphs: tuple[Paragraph, ...] = ()
+    timed: tuple[SourceCue, ...] = ()
     if source.transcript:
-        transcript_path = _existing(step_dir, source.transcript, smap, ("transcript",))
-        paragraphs = tuple(parse_transcript(_read_text(transcript_path), transcript_path))
+        with _Problems(errors):
+            transcript_path = _existing(step_dir, source.transcript, smap, ("transcript",))
+            text = _read_text(transcript_path)
+            if transcript_path.suffix.lower() in CAPTION_TYPES:
+                timed = tuple(read_cues(text, transcript_path))
+                paragraphs = tuple(cues_to_paragraphs(timed))
+            else:
+                paragraphs = tuple(parse_transcript(text, transcript_path))
+    if source.captions:
+        with _Problems(errors):
+            captions_path = _existing(step_dir, source.captions, smap, ("captions",))
+            timed = tuple(read_cues(_read_text(captions_path), captions_path))
+            if not source.transcript:
+                paragraphs = tuple(cues_to_paragraphs(timed))
+    elif timed:
+        captions_path = transcript_path
     body = ""
     if source.body:
-        body_path = _existing(step_dir, source.body, smap, ("body",))
-        body = _read_text(body_path)
+        with _Problems(errors):
+            body_path = _existing(step_dir, source.body, smap, ("body",))
+            body = _read_text(body_path)
+    _raise_found(errors)
     return LoadedStep(step_id, step_dir, source, smap, media_path, poster_path, duration,
-                      transcript_path, paragraphs, body_path, body)
+                      transcript_path, paragraphs, body_path, body, captions_path, timed, media_info)
 
 
-def _probe_duration(media_path: Path, smap: SourceMap) -> float:
-    if media_path.suffix.lower() in {".mp4", ".m4v", ".m4a", ".mov"}:
-        found = mp4_duration(media_path)
-        if found:
-            return found
+def _probe_duration(media_path: Path, info: MediaInfo | None, smap: SourceMap) -> float:
+    if info is not None and info.duration:
+        return info.duration
     raise SourceError(smap.locate(("media", "file")), f"cannot read the duration of {media_path.name}",
                       "add 'duration: SECONDS' under media")
 

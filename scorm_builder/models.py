@@ -25,6 +25,7 @@ MEDIA_TYPES = {
 }
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 TRANSCRIPT_TYPES = {".txt", ".vtt", ".srt"}
+CAPTION_TYPES = {".vtt", ".srt"}
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -135,6 +136,9 @@ class StepSource(_Strict):
     intro: str = Field("", description="Short introduction shown under the title.")
     media: Media | None = None
     transcript: str | None = Field(None, description="FutureLearn timestamp text (.txt), WebVTT or SRT.")
+    captions: str | None = Field(
+        None, description="WebVTT (.vtt) or SRT (.srt) captions timed by hand; used exactly as timed."
+    )
     body: str | None = Field(None, description="Markdown file with the step's reading.")
     reflection: Reflection | None = None
     completion: Completion = Field(Completion.REFLECTION_SUBMITTED, description="When the step is completed.")
@@ -144,6 +148,13 @@ class StepSource(_Strict):
     def _transcript_type(cls, value: str | None) -> str | None:
         if value is not None and Path(value).suffix.lower() not in TRANSCRIPT_TYPES:
             raise ValueError(f"'{value}' is not a transcript type (use .txt, .vtt or .srt)")
+        return value
+
+    @field_validator("captions")
+    @classmethod
+    def _captions_type(cls, value: str | None) -> str | None:
+        if value is not None and Path(value).suffix.lower() not in CAPTION_TYPES:
+            raise ValueError(f"'{value}' is not a captions file (use .vtt or .srt)")
         return value
 
     @model_validator(mode="after")

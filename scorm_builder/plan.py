@@ -6,12 +6,14 @@ transcript download. Targets only add their manifest and runtime script on top.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scorm_builder.captions import Cue, make_cues, to_webvtt
 from scorm_builder.errors import Diagnostic, Location
 from scorm_builder.loader import LoadedCourse, LoadedStep
+from scorm_builder.timedcaptions import kept_cues
 from scorm_builder.transcript import to_plain_text
 
 
@@ -61,11 +63,16 @@ def page_name(index: int, step_id: str, step_count: int) -> str:
     return "index.html" if step_count == 1 else f"{step_id}.html"
 
 
-def make_plan(loaded: LoadedCourse) -> BuildPlan:
-    """Lay out every step of ``loaded``; caption warnings are collected, not raised."""
+def make_plan(loaded: LoadedCourse, on_step: Callable[[int, int, str], None] | None = None) -> BuildPlan:
+    """Lay out every step of ``loaded``; caption warnings are collected, not raised.
+
+    ``on_step(number, count, step_id)`` is told before each step is planned (build progress).
+    """
     steps = []
     warnings: list[Diagnostic] = list(loaded.warnings)
     for index, step in enumerate(loaded.steps):
+        if on_step is not None:
+            on_step(index + 1, len(loaded.steps), step.id)
         plan, step_warnings = _plan_step(loaded, step, index)
         steps.append(plan)
         warnings.extend(step_warnings)
@@ -86,12 +93,16 @@ def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[Step
     vtt = txt = None
     warnings: list[Diagnostic] = []
     if step.paragraphs:
-        made, caption_warnings = make_cues(step.paragraphs, step.duration)
+        if step.timed_cues:                        # timed by a person: kept exactly, only checked
+            made, caption_warnings = kept_cues(step.timed_cues, step.paragraphs, step.duration)
+            source = step.captions_path or step.dir
+        else:
+            made, caption_warnings = make_cues(step.paragraphs, step.duration)
+            source = step.transcript_path or step.dir
         cues = tuple(made)
         vtt = to_webvtt(cues, loaded.course.language)
         txt = to_plain_text(step.paragraphs)
         captions_href, transcript_href = f"{folder}/captions.vtt", f"{folder}/transcript.txt"
-        source = step.transcript_path or step.dir
         warnings = [Diagnostic(Location(source, w.line), w.message) for w in caption_warnings]
     page = page_name(index, step.id, len(loaded.steps))
     return StepPlan(step, index, page, media_href, poster_href, captions_href, transcript_href,

@@ -6,6 +6,7 @@ jump back to the start. This server answers single ranges with 206, which is all
 
 from __future__ import annotations
 
+import errno
 import http.server
 import os
 import re
@@ -86,3 +87,12 @@ def make_server(root: Path, port: int = 0,
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.daemon_threads = True
     return server
+
+
+def port_problem(error: OSError) -> str:
+    """Why a port could not be opened, in words (the usual cases: in use, or not allowed)."""
+    if error.errno == errno.EADDRINUSE:
+        return "the port is in use (another preview or server?)"
+    if error.errno == errno.EACCES:
+        return "this user may not open that port"
+    return error.strerror or str(error)

@@ -13,14 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorm_builder.errors import Location, SourceError
+from scorm_builder.errors import Location, SourceError, raise_together
 
 __all__ = [
     "Paragraph",
+    "SourceCue",
+    "cues_to_paragraphs",
     "format_clock",
     "format_seconds",
     "parse_clock",
     "parse_transcript",
+    "read_cues",
     "split_label",
     "to_futurelearn_text",
     "to_plain_text",
@@ -33,6 +36,8 @@ MAX_LABEL_CHARS = 40
 
 _LABEL_PUNCT = frozenset(" .'’-")
 _LOOKS_LIKE_STAMP = re.compile(r"^[0-9][0-9:.]*$")
+# One token of digits and separators, perhaps one stray letter: "1:a1", "11,1", "0;30".
+_MISTYPED_STAMP = re.compile(r"^(?=.{1,12}$)\d[\d:.,;]*(?:[A-Za-z][\d:.,;]*)?$")
 _SECONDS = re.compile(r"^(\d+(?:\.\d+)?)$")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -147,13 +152,36 @@ def parse_transcript(text: str, path: Path) -> list[Paragraph]:
     return paragraphs
 
 
+def read_cues(text: str, path: Path) -> list[SourceCue]:
+    """The cues of a WebVTT (.vtt) or SRT (.srt) file as timed, for captions kept as written."""
+    suffix = path.suffix.lower()
+    if suffix not in (".vtt", ".srt"):
+        raise SourceError(Location(path), f"captions must be WebVTT or SRT, not {path.suffix or '(no suffix)'!r}",
+                          "use a .vtt or .srt file")
+    cues = _parse_vtt_cues(text, path) if suffix == ".vtt" else _parse_srt_cues(text, path)
+    if not cues:
+        raise SourceError(Location(path), "the captions file holds no cues", "add cues or remove it from step.yml")
+    return cues
+
+
+def cues_to_paragraphs(cues: Sequence[SourceCue]) -> list[Paragraph]:
+    """Transcript paragraphs derived from hand-timed cues (see ``_cues_to_paragraphs``)."""
+    return _cues_to_paragraphs(cues)
+
+
 # --------------------------------------------------------------------------------------------
 # FutureLearn text
 
 
 def _parse_futurelearn(text: str, path: Path) -> list[Paragraph]:
-    """Timestamp line, then the paragraph's lines up to the next timestamp (blank lines ignored)."""
+    """Timestamp line, then the paragraph's lines up to the next timestamp (blank lines ignored).
+
+    Every timestamp problem of the file is reported at once (``SourceErrors``; one alone is a
+    ``SourceError``), including a line that looks like a mistyped timestamp (``1:a1``, ``11,1``),
+    which would otherwise be read as words and merged into the paragraph above.
+    """
     opened: list[tuple[float, int, list[str]]] = []      # (start, line, text lines)
+    errors: list[SourceError] = []
     for number, raw in enumerate(_lines(text), start=1):
         line = raw.strip()
         if not line:
@@ -161,31 +189,40 @@ def _parse_futurelearn(text: str, path: Path) -> list[Paragraph]:
         if _LOOKS_LIKE_STAMP.match(line):
             start = parse_clock(line)
             if start is None:
-                raise SourceError(Location(path, number, 1), f"{line!r} is not a valid timestamp",
-                                  "write seconds (23.4, 190) or a clock time (4:05, 1:02:03.5)")
+                errors.append(SourceError(Location(path, number, 1), f"{line!r} is not a valid timestamp",
+                                          "write seconds (23.4, 190) or a clock time (4:05, 1:02:03.5)"))
+                continue
             if opened:
                 previous, previous_line, body = opened[-1]
                 if not body:
-                    raise SourceError(Location(path, previous_line, 1),
-                                      f"timestamp {format_seconds(previous)} has no text after it",
-                                      "every timestamp line opens a paragraph")
+                    errors.append(SourceError(Location(path, previous_line, 1),
+                                              f"timestamp {format_seconds(previous)} has no text after it",
+                                              "every timestamp line opens a paragraph"))
                 if _ms(start) <= _ms(previous):
-                    raise SourceError(
+                    errors.append(SourceError(
                         Location(path, number, 1),
                         f"timestamp {line} ({format_seconds(start)} s) is not after the previous one "
                         f"{format_seconds(previous)} s (line {previous_line})",
-                        "timestamps must strictly increase")
+                        "timestamps must strictly increase"))
             opened.append((start, number, []))
             continue
+        if _MISTYPED_STAMP.match(line):
+            errors.append(SourceError(Location(path, number, 1), f"{line!r} looks like a mistyped timestamp",
+                                      "a timestamp line holds only seconds (23.4, 190) or a clock time "
+                                      "(4:05, 1:02:03.5); if it is words, join it to the line above"))
+            continue
         if not opened:
-            raise SourceError(Location(path, number, 1), "text before the first timestamp",
-                              "a paragraph opens with a line holding only its start time, "
-                              "e.g. 8.7 or 1:02:03.5")
+            errors.append(SourceError(Location(path, number, 1), "text before the first timestamp",
+                                      "a paragraph opens with a line holding only its start time, "
+                                      "e.g. 8.7 or 1:02:03.5"))
+            opened.append((-1.0, number, [line]))       # keep reading: report the rest too
+            continue
         opened[-1][2].append(line)
     if opened and not opened[-1][2]:
-        raise SourceError(Location(path, opened[-1][1], 1),
-                          f"timestamp {format_seconds(opened[-1][0])} has no text after it",
-                          "every timestamp line opens a paragraph")
+        errors.append(SourceError(Location(path, opened[-1][1], 1),
+                                  f"timestamp {format_seconds(opened[-1][0])} has no text after it",
+                                  "every timestamp line opens a paragraph"))
+    raise_together(errors)
 
     paragraphs: list[Paragraph] = []
     speaker: str | None = None
@@ -241,12 +278,16 @@ def to_plain_text(paragraphs: Sequence[Paragraph]) -> str:
 
 
 @dataclass(frozen=True)
-class _SourceCue:
+class SourceCue:
+    """A cue as written in a WebVTT or SRT file (hand-timed captions are kept as these)."""
+
     start: float
     end: float
     line: int                  # line of the timing line
     voice: str | None          # name from <v Name>
     text: str                  # markup removed, lines joined with spaces
+    lines: tuple[str, ...] = ()  # the visible lines as written, markup removed
+
 
 
 _VTT_STAMP = re.compile(r"^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$")
@@ -285,7 +326,7 @@ def _blocks(lines: list[str], first: int) -> list[tuple[int, list[str]]]:
 
 
 def _timing(line: str, number: int, path: Path, pattern: re.Pattern[str], example: str,
-            previous: _SourceCue | None) -> tuple[float, float]:
+            previous: SourceCue | None) -> tuple[float, float]:
     """Start and end of a timing line; checks form, end after start, and order."""
     parts = line.split("-->")
     if len(parts) != 2:
@@ -327,17 +368,17 @@ def _timing_index(block: Sequence[str], first: int, path: Path, example: str) ->
                       "expected a cue timing line", f"write e.g. {example}")
 
 
-def _cue_text(lines: Sequence[str]) -> tuple[str | None, str]:
-    """First voice name and the plain text of a cue (tags removed, entities decoded)."""
+def _cue_text(lines: Sequence[str]) -> tuple[str | None, str, tuple[str, ...]]:
+    """First voice name, the plain text of a cue and its visible lines (tags removed, entities decoded)."""
     raw = "\n".join(lines)
     voice_match = _VOICE.search(raw)
     voice = voice_match.group(1).strip() if voice_match and voice_match.group(1) else None
     plain = html.unescape(_TAG.sub("", raw))
-    text = " ".join(part.strip() for part in plain.split("\n") if part.strip())
-    return voice or None, text
+    visible = tuple(part.strip() for part in plain.split("\n") if part.strip())
+    return voice or None, " ".join(visible), visible
 
 
-def _parse_vtt_cues(text: str, path: Path) -> list[_SourceCue]:
+def _parse_vtt_cues(text: str, path: Path) -> list[SourceCue]:
     lines = _lines(text)
     if not re.match(r"^WEBVTT(?:[ \t].*)?$", lines[0]):
         raise SourceError(Location(path, 1, 1), "missing WEBVTT header",
@@ -345,7 +386,7 @@ def _parse_vtt_cues(text: str, path: Path) -> list[_SourceCue]:
     header_end = 1
     while header_end < len(lines) and lines[header_end].strip():
         header_end += 1                                  # header lines run to the first blank line
-    cues: list[_SourceCue] = []
+    cues: list[SourceCue] = []
     example = "00:00:01.000 --> 00:00:04.500"
     for first, block in _blocks(lines, header_end):
         head = block[0].strip()
@@ -355,14 +396,14 @@ def _parse_vtt_cues(text: str, path: Path) -> list[_SourceCue]:
         number = first + timing_index
         start, end = _timing(block[timing_index], number, path, _VTT_STAMP, example,
                              cues[-1] if cues else None)
-        voice, body = _cue_text(block[timing_index + 1:])
-        cues.append(_SourceCue(start, end, number, voice, body))
+        voice, body, visible = _cue_text(block[timing_index + 1:])
+        cues.append(SourceCue(start, end, number, voice, body, visible))
     return cues
 
 
-def _parse_srt_cues(text: str, path: Path) -> list[_SourceCue]:
+def _parse_srt_cues(text: str, path: Path) -> list[SourceCue]:
     lines = _lines(text)
-    cues: list[_SourceCue] = []
+    cues: list[SourceCue] = []
     example = "00:00:01,000 --> 00:00:04,500"
     for first, block in _blocks(lines, 0):
         timing_index = _timing_index(block, first, path, example)
@@ -372,12 +413,12 @@ def _parse_srt_cues(text: str, path: Path) -> list[_SourceCue]:
         number = first + timing_index
         start, end = _timing(block[timing_index], number, path, _SRT_STAMP, example,
                              cues[-1] if cues else None)
-        voice, body = _cue_text(block[timing_index + 1:])
-        cues.append(_SourceCue(start, end, number, voice, body))
+        voice, body, visible = _cue_text(block[timing_index + 1:])
+        cues.append(SourceCue(start, end, number, voice, body, visible))
     return cues
 
 
-def _cues_to_paragraphs(cues: Sequence[_SourceCue]) -> list[Paragraph]:
+def _cues_to_paragraphs(cues: Sequence[SourceCue]) -> list[Paragraph]:
     """Join cues into paragraphs by a simple, predictable rule.
 
     A cue opens a new paragraph when it names a speaker (``<v Name>`` or a leading ``NAME:``)
@@ -391,7 +432,7 @@ def _cues_to_paragraphs(cues: Sequence[_SourceCue]) -> list[Paragraph]:
     """
     spellings: dict[str, str] = {}
     paragraphs: list[Paragraph] = []
-    opening: _SourceCue | None = None          # first cue of the paragraph being built
+    opening: SourceCue | None = None          # first cue of the paragraph being built
     labelled = False
     parts: list[str] = []
     speaker: str | None = None

@@ -141,6 +141,10 @@ def test_slugify_limits() -> None:
     assert slugify("", "course") == "course"
     for text in ("x" * 100, "An Introduction to Leading with Kindness and Compassion in Health"):
         assert SLUG.match(slugify(text, "course"))
+    # cut between words as written: a hyphenated compound is kept whole or left out
+    assert slugify("Understanding patients and their service-user outcomes", "step") == (
+        "understanding-patients-and-their")
+    assert slugify("a" * 30 + "-" + "b" * 30, "step") == "a" * 30
 
 
 @pytest.mark.parametrize(
@@ -200,8 +204,10 @@ def test_no_speakers_page(tmp_path: Path) -> None:
     assert entries[0][1].startswith("Rivers rarely run straight")
     assert step["title"] == "Reading a river map"
     assert step["intro"] == "Why do rivers bend? Listen to a short explanation before you read on."
-    assert step["reflection"]["prompt"] == "What do you think? Have you seen an oxbow lake?"
-    assert step["reflection"]["guiding_questions"] == ["Where was it?", "Write down your answers below."]
+    # the reworded instruction stays an instruction, in the prompt; only questions guide
+    assert step["reflection"]["prompt"] == (
+        "What do you think? Have you seen an oxbow lake? Write down your answers below.")
+    assert step["reflection"]["guiding_questions"] == ["Where was it?"]
     body = (sdir / "body.md").read_text(encoding="utf-8")
     assert body.split("\n\n")[0] == (
         "Maps mark these old bends as oxbow lakes; look for them beside wide, slow rivers."
@@ -243,8 +249,9 @@ def test_crlf_line_endings(tmp_path: Path) -> None:
         ("17.5", "SKIPPER: A warning, mostly."),
     ]
     assert result.speakers == ("SKIPPER", "MATE")
-    assert step["reflection"]["prompt"] == "What do you think? Which sign do you trust most?"
-    assert step["reflection"]["guiding_questions"] == ["Write down your experience below."]
+    assert step["reflection"]["prompt"] == (
+        "What do you think? Which sign do you trust most? Write down your experience below.")
+    assert step["reflection"]["guiding_questions"] == []
     assert result.provider == "Example Harbour College"
 
 
@@ -270,8 +277,9 @@ def test_extra_chrome_is_dropped(tmp_path: Path) -> None:
         ("20.8", "GUIDE: Count the most birds of each kind you see at one time, not the total."),
     ]
     # The question on its own line joins the comment line below it to make one prompt.
-    assert step["reflection"]["prompt"] == "What do you think? Which bird did you see most?"
-    assert step["reflection"]["guiding_questions"] == ["Write down your count below."]
+    assert step["reflection"]["prompt"] == (
+        "What do you think? Which bird did you see most? Write down your count below.")
+    assert step["reflection"]["guiding_questions"] == []
     text = written_text(out)
     for chrome in (
         "Menu",
@@ -449,11 +457,10 @@ def test_seed_page(tmp_path: Path) -> None:
     assert step["intro"].startswith("Why is leading with kindness and compassion important")
     assert step["reflection"] == {
         "prompt": "What do you think? Is compassion the most important intervention for patients "
-        "and service-users?",
+        "and service-users? Write down your reflections and experiences below.",
         "guiding_questions": [
             "If your answer is yes, why do you think so?",
             "If your answer is no, what else do you think is important?",
-            "Write down your reflections and experiences below.",
         ],
         "min_length": 0,
         "max_length": 4000,

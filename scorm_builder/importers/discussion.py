@@ -130,11 +130,14 @@ def split_prompt(
         return None, body
 
     # The prompt runs to the first question (plus the next one after a short opener);
-    # everything after it becomes guiding questions, in order and word for word.
+    # the questions after it become guiding questions, in order and word for word.
     end = next((k for k, s in enumerate(sentences) if s.endswith("?")), 0)
     if _is_opener(sentences[end]) and end + 1 < len(sentences) and sentences[end + 1].endswith("?"):
         end += 1
-    prompt = " ".join(sentences[: end + 1])
-    guiding = tuple(sentences[end + 1 :])
+    # An instruction after the questions ("Write down your reflections below.") stays with the
+    # prompt, as an instruction; only questions become guiding questions.
+    rest = sentences[end + 1 :]
+    prompt = " ".join(sentences[: end + 1] + [s for s in rest if not s.endswith("?")])
+    guiding = tuple(s for s in rest if s.endswith("?"))
     body = [text for k, (_, text) in enumerate(article) if not first <= k <= last]
     return Reflection(prompt, guiding, original, line), body

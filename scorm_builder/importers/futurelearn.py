@@ -1,4 +1,4 @@
-"""Import a FutureLearn step page saved as text into a course source folder.
+"""Import a FutureLearn step page, saved as text or as HTML, into a course source folder.
 
 A browser's "save as text" of a FutureLearn step gives, in order: page chrome, the step
 title, an intro, timestamp lines each followed by one transcript paragraph, the article,
@@ -25,15 +25,18 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scorm_builder.errors import Diagnostic, Location, SourceError
 from scorm_builder.importers.discussion import Reflection, split_prompt
-from scorm_builder.importers.writer import check_out_dir, dump_yaml, markdown_escape, slugify, write_atomically
+from scorm_builder.importers.pagetext import SAVE_AS_TEXT, PageLines, page_lines
+from scorm_builder.importers.writer import check_out_dir, markdown_escape, slugify, write_atomically
+from scorm_builder.mediaprobe import probe
 from scorm_builder.models import MEDIA_TYPES
+from scorm_builder.sourcetext import course_yml, step_yml
 from scorm_builder.transcript import parse_clock, split_label
 
 __all__ = [
@@ -199,8 +202,8 @@ def _clock(seconds: float) -> str:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _read_lines(path: Path) -> list[str]:
-    """The page's lines with any line ending (LF, CRLF, CR) and a UTF-8 BOM removed."""
+def _read_page(path: Path) -> PageLines:
+    """The page's lines (any line ending, a UTF-8 BOM removed); an HTML page reduced to its text."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -218,8 +221,7 @@ def _read_lines(path: Path) -> list[str]:
             "saved page is not UTF-8 text",
             "save the page again choosing UTF-8 encoding",
         ) from None
-    # Only real line endings split lines; str.splitlines would also split on U+2028 etc.
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return page_lines(path, text)
 
 
 def _next_content(lines: Sequence[str], start: int, end: int) -> tuple[int, int]:
@@ -237,13 +239,26 @@ def _next_content(lines: Sequence[str], start: int, end: int) -> tuple[int, int]
 
 
 def parse_saved_page(path: Path) -> SavedPage:
-    """Segment a saved FutureLearn step page; raises SourceError naming file:line."""
-    lines = _read_lines(path)
+    """Segment a saved FutureLearn step page (text or HTML); raises SourceError naming file:line.
+
+    An HTML page in which no step can be found is refused with how to save it as text instead.
+    """
+    page = _read_page(path)
+    try:
+        return _parse_lines(path, page)
+    except SourceError as error:
+        if page.html and error.message.startswith("no "):
+            raise SourceError(error.location, f"{error.message} in this HTML page", SAVE_AS_TEXT) from None
+        raise
+
+
+def _parse_lines(path: Path, page: PageLines) -> SavedPage:
+    lines = page.lines
     n = len(lines)
     warnings: list[Diagnostic] = []
 
     def loc(index: int) -> Location:
-        return Location(path, index + 1)
+        return page.location(path, index)
 
     # Footer: "This article is from the free online" (first one wins).
     footer = next((i for i in range(n) if _FOOTER_RE.match(lines[i].strip())), None)
@@ -331,13 +346,13 @@ def parse_saved_page(path: Path) -> SavedPage:
                 "each transcript paragraph must be a single line after its timestamp; "
                 "join the wrapped lines above, or remove this stray number",
             )
-        article.append((i, lines[i].strip()))
+        article.append((loc(i).line - 1, lines[i].strip()))
         i, skipped = _next_content(lines, i + 1, content_end)
         chrome_lines += skipped
 
     reflection, body = split_prompt(article, path, warnings)
 
-    course_title, provider = _read_footer(lines, footer, path, warnings)
+    course_title, provider = _read_footer(lines, footer, loc, warnings)
 
     return SavedPage(
         path=path,
@@ -355,13 +370,13 @@ def parse_saved_page(path: Path) -> SavedPage:
 
 
 def _read_footer(
-    lines: Sequence[str], footer: int | None, path: Path, warnings: list[Diagnostic]
+    lines: Sequence[str], footer: int | None, loc: Callable[[int], Location], warnings: list[Diagnostic]
 ) -> tuple[str, str]:
     """Course title and provider from "This article is from the free online ... Created by"."""
     n = len(lines)
     if footer is None:
         raise SourceError(
-            Location(path, n),
+            loc(n - 1),
             "no 'This article is from the free online' footer found",
             "the footer names the course and its provider, which the package must credit; "
             "save the whole page",
@@ -375,7 +390,7 @@ def _read_footer(
             i = _next_plain(lines, i + 1)
         if i >= n or _CREATED_BY_RE.match(lines[i].strip()):
             raise SourceError(
-                Location(path, footer + 1),
+                loc(footer),
                 "no course title after 'This article is from the free online'",
                 "the course title should be the next line",
             )
@@ -386,7 +401,7 @@ def _read_footer(
     m2 = _CREATED_BY_RE.match(lines[j].strip()) if j < n else None
     if m2 is None:
         raise SourceError(
-            Location(path, min(j, n - 1) + 1),
+            loc(min(j, n - 1)),
             "expected 'Created by' and the provider after the course title",
             "the provider is credited in the package; save the whole page",
         )
@@ -395,7 +410,7 @@ def _read_footer(
         k = _next_plain(lines, j + 1)
         if k >= n:
             raise SourceError(
-                Location(path, j + 1),
+                loc(j),
                 "no provider after 'Created by'",
                 "the provider's name should be the next line",
             )
@@ -404,7 +419,7 @@ def _read_footer(
     if _FUTURELEARN_LOGO_RE.match(provider):
         warnings.append(
             Diagnostic(
-                Location(path, j + 1),
+                loc(j),
                 f"provider reads '{provider}', which may be FutureLearn's own logo text rather "
                 "than the partner who made the course; check credits in course.yml",
             )
@@ -502,20 +517,21 @@ def import_futurelearn(saved_page: Path, out_dir: Path, media: Path | None = Non
     }
 
     files: dict[Path, str] = {
-        Path("course.yml"): dump_yaml(course),
-        step_rel / "step.yml": dump_yaml(step),
+        Path("course.yml"): course_yml(course),
+        step_rel / "step.yml": step_yml(step),
         step_rel / "transcript.txt": _transcript_text(page.paragraphs),
     }
     if page.body:
         files[step_rel / "body.md"] = "\n\n".join(markdown_escape(p) for p in page.body) + "\n"
 
     warnings = list(page.warnings)
-    if media is not None and media.suffix.lower() not in (".mp4", ".m4v", ".m4a"):
+    info = probe(media) if media is not None else None
+    if media is not None and (info is None or info.duration is None):
         warnings.append(
             Diagnostic(
-                Location(out_dir / step_rel / "step.yml"),
-                f"{media.name}: only MP4-family files carry a readable duration; "
-                "add 'duration: SECONDS' under media in step.yml before building",
+                Location(media),
+                f"{media.name}: its duration cannot be read from the file (MP4, M4A, WebM and MP3 "
+                "carry it); add 'duration: SECONDS' under media in step.yml before building",
             )
         )
 

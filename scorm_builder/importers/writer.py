@@ -1,4 +1,6 @@
-"""Write a course source folder: slugs, escaped Markdown, YAML, and an atomic folder swap.
+"""Write a course source folder: slugs, escaped Markdown, and an atomic folder swap.
+
+The commented course.yml and step.yml texts come from ``scorm_builder.sourcetext``.
 
 Importers build the whole folder in memory first; it is written into a hidden sibling and
 renamed into place, so a failure never leaves half a course behind.
@@ -12,9 +14,6 @@ import secrets
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from scorm_builder.errors import Location, SourceError
 
@@ -26,9 +25,15 @@ _SLUG_TAIL_WORDS = frozenset(
 
 
 def slugify(text: str, fallback: str) -> str:
-    """A folder/id slug: lower-case ASCII letters, digits and '-', starting with a letter."""
+    """A folder/id slug: lower-case ASCII letters, digits and '-', starting with a letter.
+
+    A long text is cut between its words as written, so a compound such as "service-user" is
+    kept whole or left out, never cut in two; a single word longer than the limit is cut at a
+    hyphen inside it when there is one. Dangling "and"/"of" are dropped from the end.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words = ["-".join(re.findall(r"[a-z0-9]+", word)) for word in ascii_text.lower().split()]
+    words = [word for word in words if word]
     if not words or not words[0][0].isalpha():
         words.insert(0, fallback)
     slug = ""
@@ -38,7 +43,9 @@ def slugify(text: str, fallback: str) -> str:
             break
         slug = candidate
     if not slug:
-        return words[0][:MAX_SLUG]
+        head = words[0][:MAX_SLUG]
+        cut_inside = words[0][MAX_SLUG:MAX_SLUG + 1] not in ("", "-")
+        return head.rsplit("-", 1)[0] if cut_inside and "-" in head else head.rstrip("-")
     # A cut title should not end on a dangling "and"/"of": drop such words at the end.
     kept = slug.split("-")
     while len(kept) > 1 and kept[-1] in _SLUG_TAIL_WORDS:
@@ -58,13 +65,6 @@ def markdown_escape(text: str) -> str:
     out = _MD_ENTITY_RE.sub(r"\\&", out)
     out = _MD_BLOCK_START_RE.sub(r"\1\\\2", out)
     return _MD_ORDERED_RE.sub(r"\1\\\2", out)
-
-
-def dump_yaml(data: dict[str, Any]) -> str:
-    """YAML in document order, Unicode kept, long strings never folded."""
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
-    )
 
 
 def check_out_dir(out_dir: Path) -> None:
