@@ -8,6 +8,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 
+from importlib import resources
+
 import lxml.html
 
 from scorm_builder.package import Content
@@ -17,6 +19,20 @@ from scorm_builder.render import TargetInfo
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.IGNORECASE)
 _FETCHING_ATTRS = ("src", "poster", "data")
+
+
+def runtime_file(name: str) -> bytes:
+    """A browser runtime source from ``scorm_builder/runtime/`` (shipped as ``assets/runtime-<name>``)."""
+    return resources.files("scorm_builder").joinpath("runtime", name).read_bytes()
+
+
+def runtime_path(name: str) -> str:
+    """Package path of a runtime source: ``local.js`` -> ``assets/runtime-local.js``."""
+    return f"assets/runtime-{name}"
+
+
+LOCAL_RUNTIME = runtime_path("local.js")
+"""The localStorage backend: last in every target's script list (the fallback when no LMS answers)."""
 
 
 class Target(ABC):
