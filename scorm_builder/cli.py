@@ -14,7 +14,7 @@ import click
 from scorm_builder import __version__
 from scorm_builder.errors import PackageInvalid, ScormBuilderError, SourceErrors
 
-TARGET_NAMES = ("web", "scorm12")
+TARGET_NAMES = ("web", "scorm12", "xapi", "cmi5")
 
 
 def _fail(error: ScormBuilderError) -> None:

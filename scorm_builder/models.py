@@ -51,9 +51,25 @@ class Course(_Strict):
     description: Text
     licence: Text = Field(description="Licence of the course material, e.g. 'CC BY 4.0'.")
     credits: Credits
+    iri: str | None = Field(
+        None,
+        description="Absolute IRI that names the course in xAPI and cmi5 records, e.g. "
+        "https://learning.example.org/courses/kind-handovers (a URL your organisation controls). "
+        "Step activity ids are built under it. Default: https://scorm-builder.invalid/courses/<id>.",
+    )
     steps: list[Annotated[str, Field(pattern=SLUG)]] = Field(
         min_length=1, description="Step folder names under steps/, in order."
     )
+
+    @field_validator("iri")
+    @classmethod
+    def _absolute_iri(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        problem = iri_problem(value)
+        if problem:
+            raise ValueError(f"iri {value!r} {problem}")
+        return value.rstrip("/")
 
     @field_validator("steps")
     @classmethod
@@ -141,6 +157,24 @@ class StepSource(_Strict):
 def json_schemas() -> dict[str, Any]:
     """JSON Schemas of both source files, keyed by file name."""
     return {"course.yml": Course.model_json_schema(), "step.yml": StepSource.model_json_schema()}
+
+
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_IRI_BAD = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an absolute IRI used as an xAPI activity id, or None."""
+    if not _IRI_SCHEME.match(value):
+        return "is not absolute: start it with a scheme such as https://"
+    if _IRI_BAD.search(value):
+        return "contains a space or a character IRIs do not allow (<>\"{}|\\^`)"
+    if "#" in value or "?" in value:
+        return "has a query or fragment; step ids are built by adding /steps/<id>, so leave them out"
+    scheme = value.split(":", 1)[0].lower()
+    if scheme in ("http", "https") and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]+", value):
+        return "has no host (write https://host/path)"
+    return None
 
 
 def interaction_id(step_id: str) -> str:

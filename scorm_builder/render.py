@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from scorm_builder.activities import course_iri, step_activities
 from scorm_builder.errors import Location, SourceError
 from scorm_builder.markdown import render_markdown
 from scorm_builder.models import interaction_id
@@ -30,6 +31,10 @@ class TargetInfo:
     runtime_scripts: tuple[str, ...]
     max_reflection: int | None
     standalone: bool
+    course_nav: bool = False
+    """Pages link to each other (contents page, Previous/Next): the LMS launches the course once."""
+    activity_ids: bool = False
+    """Pages carry their xAPI activity ids (``page_data["activity"]``) for an xAPI/cmi5 runtime."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
         context, images = _step_context(plan, step_plan, target, course)
         copies.extend(images)
         pages[step_plan.page] = _render(env, "step.html", context).encode("utf-8")
-    if target.standalone and plan.contents_page:
+    if target.course_nav and plan.contents_page:
         steps = [{"href": s.page, "title": s.step.source.title, "intro": s.step.source.intro} for s in plan.steps]
         html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target)})
         pages[plan.contents_page] = html.encode("utf-8")
@@ -144,7 +149,7 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "reflection": reflection,
         "completion": source.completion.value,
     }
-    nav = _nav(plan, sp) if target.standalone else None
+    nav = _nav(plan, sp) if target.course_nav else None
     page_data = {
         "courseId": course["id"],
         "courseTitle": course["title"],
@@ -162,9 +167,29 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "captionsVtt": sp.vtt,
         "transcriptTxt": sp.transcript_txt,
     }
+    if target.activity_ids:
+        page_data["activity"] = _activity(plan, sp)
     context = {"course": course, "step": step_context, "nav": nav, "target": _target(target),
                "page_data": page_data}
     return context, images
+
+
+def _activity(plan: BuildPlan, sp: StepPlan) -> dict[str, Any]:
+    """The xAPI activity ids and names a step's statements use (see docs/architecture.md)."""
+    course = plan.loaded.course
+    ids = step_activities(course, sp.step.id)
+    return {
+        "course": course_iri(course),
+        "courseName": course.title,
+        "courseDescription": course.description,
+        "step": ids.step,
+        "stepName": sp.step.source.title,
+        "stepDescription": sp.step.source.intro or sp.step.source.title,
+        "reflection": ids.reflection if sp.step.source.reflection is not None else None,
+        "media": ids.media if sp.media_href is not None else None,
+        "steps": [step_activities(course, other.step.id).step for other in plan.steps],
+        "lang": course.language,
+    }
 
 
 def _nav(plan: BuildPlan, sp: StepPlan) -> dict[str, Any]:

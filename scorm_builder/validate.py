@@ -1,4 +1,4 @@
-"""Check any SCORM 1.2 zip (ours or another tool's) the way a strict LMS import would.
+"""Check any SCORM 1.2, xAPI (TinCan) or cmi5 zip (ours or another tool's) as a strict LMS import would.
 
 The official schemas catch structure only. Moodle's parser is non-validating and literal about
 prefixes, and most real import failures are about the zip itself (manifest location, missing or
@@ -63,7 +63,11 @@ class _Report:
 
 
 def validate_package(zip_path: Path) -> list[str]:
-    """Return one ``path: problem`` line per problem in a SCORM 1.2 package; [] means valid."""
+    """Return one ``path: problem`` line per problem in a package; [] means valid.
+
+    A zip with ``imsmanifest.xml`` is checked as SCORM, one with ``tincan.xml`` or ``cmi5.xml`` (and
+    no manifest) as an xAPI-family package (``validate_xapi``).
+    """
     report = _Report()
     try:
         zf = zipfile.ZipFile(zip_path)
@@ -78,6 +82,12 @@ def validate_package(zip_path: Path) -> list[str]:
 def _check_package(zf: zipfile.ZipFile, report: _Report) -> None:
     """Run every check on an open zip, in a fixed order so output is stable."""
     files = _check_entries(zf, report)
+    if MANIFEST not in files and (kind := xapi_descriptor(files)):
+        from scorm_builder.validate_xapi import check_xapi_package
+
+        check_xapi_package(zf, files, kind, report)
+        _check_captions(zf, files, report)
+        return
     manifest_tree = _read_manifest(zf, files, report)
     referenced: set[str] = set()
     if manifest_tree is not None:
@@ -88,6 +98,14 @@ def _check_package(zf: zipfile.ZipFile, report: _Report) -> None:
             if name == MANIFEST or name in referenced or _is_control_file(name):
                 continue
             report.add(name, "in the package but not listed by any resource (add a <file href>)")
+
+
+def xapi_descriptor(files: Iterable[str]) -> str | None:
+    """``tincan.xml`` or ``cmi5.xml`` when the package is of the xAPI family (found anywhere)."""
+    for descriptor in ("cmi5.xml", "tincan.xml"):
+        if any(n.rsplit("/", 1)[-1].lower() == descriptor for n in files):
+            return descriptor
+    return None
 
 
 # --- zip entries -----------------------------------------------------------------------------
@@ -407,27 +425,28 @@ def _check_href(
     report: _Report,
     *,
     launch: bool = False,
+    source: str = MANIFEST,
 ) -> str | None:
-    """Check one href; return the package path it names when that file exists."""
+    """Check one href found in ``source``; return the package path it names when that file exists."""
     problem = _href_problem(href)
     if problem:
-        report.add(MANIFEST, f"{label} {problem}", line)
+        report.add(source, f"{label} {problem}", line)
         return None
     if " " in href:
-        report.add(MANIFEST, f"{label} contains an unencoded space; write it as %20", line)
+        report.add(source, f"{label} contains an unencoded space; write it as %20", line)
     raw = href
     if launch:  # a launch URL may carry a query or fragment; files may not
         raw = raw.split("#", 1)[0].split("?", 1)[0]
     joined = posixpath.join(base, urllib.parse.unquote(raw)) if base else urllib.parse.unquote(raw)
     path = posixpath.normpath(joined)
     if path.startswith("../") or path == ".." or PurePosixPath(path).is_absolute():
-        report.add(MANIFEST, f"{label} points outside the package", line)
+        report.add(source, f"{label} points outside the package", line)
         return None
     if path in files:
         return path
     same_case = [n for n in files if n.lower() == path.lower()]
     hint = f" (the zip has {same_case[0]!r}: names are case-sensitive on the LMS server)" if same_case else ""
-    report.add(MANIFEST, f"{label}: file {path!r} is not in the package{hint}", line)
+    report.add(source, f"{label}: file {path!r} is not in the package{hint}", line)
     return None
 
 

@@ -127,6 +127,26 @@ def scorm12_schema() -> etree.XMLSchema:
 
 _VALIDATE_LOCK = threading.Lock()  # an XMLSchema keeps its error_log on the shared instance
 
+CMI5_RESOURCE = "scorm_builder.schemas.cmi5"
+"""Import path of the folder holding the official cmi5 CourseStructure.xsd (unchanged)."""
+CMI5_FILE = "CourseStructure.xsd"
+
+
+@cache
+def cmi5_schema() -> etree.XMLSchema:
+    """Compile the official cmi5 course structure schema once per process (it imports nothing)."""
+    data = resources.files(CMI5_RESOURCE).joinpath(CMI5_FILE).read_bytes()
+    return etree.XMLSchema(etree.fromstring(data, _schema_parser(), base_url=_BASE + "cmi5/" + CMI5_FILE))
+
+
+def validate_cmi5(tree: etree._ElementTree | etree._Element) -> list[SchemaError]:
+    """Validate a parsed ``cmi5.xml`` against the official schema; empty list means valid."""
+    schema = cmi5_schema()
+    with _VALIDATE_LOCK:
+        if schema.validate(tree):
+            return []
+        return [SchemaError(e.line, e.message) for e in schema.error_log]
+
 
 def validate_scorm12(tree: etree._ElementTree | etree._Element) -> list[SchemaError]:
     """Validate a parsed manifest against the official 1.2 schemas; empty list means valid."""

@@ -6,9 +6,8 @@ import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from pathlib import Path
-
 from importlib import resources
+from pathlib import Path
 
 import lxml.html
 

@@ -16,7 +16,8 @@ class WebTarget(Target):
     name = "web"
 
     def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, runtime_scripts=(LOCAL_RUNTIME,), max_reflection=None, standalone=True)
+        return TargetInfo(name=self.name, runtime_scripts=(LOCAL_RUNTIME,), max_reflection=None, standalone=True,
+                          course_nav=True)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
         return {LOCAL_RUNTIME: runtime_file("local.js")}

@@ -243,7 +243,8 @@ class FrontHandler(RangeRequestHandler):
         # ralph knows only its own users: forward with the LMS's credentials once the front accepted the caller
         url = self.front.ralph.url + "/xAPI/statements" + (f"?{raw_query}" if raw_query else "")
         headers = {"Authorization": BASIC, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-        req = urllib.request.Request(url, data=body if method in ("POST", "PUT") else None, method=method, headers=headers)
+        data = body if method in ("POST", "PUT") else None
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as res:
                 status, answer = res.status, res.read()
