@@ -513,7 +513,8 @@
             return out;
           });
         });
-      }, function (e) { return {state: null, resumed: false, error: String((e && e.message) || e)}; });
+      }, function (e) { return {state: null, resumed: false, error: String((e && e.message) || e)}; })
+        .then(function (out) { backend.opened = out; return out; });
       return opened;
     }
 
@@ -637,9 +638,11 @@
       finish: finish,
       media: media,
       // for tests and diagnostics (not part of the step.js contract)
+      opened: null,             // open()'s answer once it is known
       queue: function () { return q; },
       mode: function () { return ctx && ctx.mode; }
     };
+    window.ScormBuilderXapi.current = backend;
     return backend;
   }
 

@@ -233,7 +233,7 @@
   }
 
   /* ---------- position ---------- */
-  var lastPos = 0;
+  var lastPos = 0, quietSeek = false;   // quietSeek: the resume seek below is not the learner's
   function savePosition() {
     if (!media) { return; }
     state.position = Math.round(media.currentTime * 10) / 10;
@@ -261,7 +261,8 @@
     // currentTime already holds the target when "seeking" fires: the start is the last heard time.
     media.addEventListener("seeking", function () { if (seekFrom === null) { seekFrom = heard; } });
     media.addEventListener("seeked", function () {
-      report("seeked", {from: seekFrom === null ? heard : seekFrom});
+      if (!quietSeek) { report("seeked", {from: seekFrom === null ? heard : seekFrom}); }
+      quietSeek = false;
       seekFrom = null;
       heard = media.currentTime;
     });
@@ -271,7 +272,7 @@
     if (!media || !(pos > 0)) { return; }
     lastPos = pos;
     var seek = function () {
-      if (!media.currentTime && (!media.duration || pos < media.duration - 1)) { media.currentTime = pos; }
+      if (!media.currentTime && (!media.duration || pos < media.duration - 1)) { quietSeek = true; media.currentTime = pos; }
     };
     if (media.readyState >= 1) { seek(); } else { media.addEventListener("loadedmetadata", seek, {once: true}); }
   }

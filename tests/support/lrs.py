@@ -67,7 +67,7 @@ class Ralph:
         })
         subprocess.run(
             [sys.executable, "-m", "ralph", "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-             "-M", "mailto:lms@example.invalid", "-w"],
+             "-M", "mailto:lms@example.org", "-w"],
             env=self.env, check=True, capture_output=True, timeout=120,
         )
 
@@ -140,6 +140,8 @@ class Front:
     posts: list[dict[str, Any]] = field(default_factory=list)        # statement POSTs: ids, status
     fetches: Counter[str] = field(default_factory=Counter)           # cmi5 fetch id -> calls
     tokens: dict[str, str] = field(default_factory=dict)             # cmi5 fetch id -> auth-token
+    bad_ids: set[str] = field(default_factory=set)                   # statement ids answered with 400
+    refused: list[str] = field(default_factory=list)                 # paths answered 401
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def state_doc(self, activity: str, agent: Any, registration: str, state_id: str) -> Any:
@@ -228,6 +230,8 @@ class FrontHandler(RangeRequestHandler):
             self._json(400, {"error": "X-Experience-API-Version header missing"})
             return
         if self.headers.get("Authorization") not in self.front.accepted:
+            with self.front.lock:
+                self.front.refused.append(resource)
             self._json(401, {"error": "unauthorised"})
             return
         if resource == "statements":
@@ -240,6 +244,12 @@ class FrontHandler(RangeRequestHandler):
             self._send(404)
 
     def _statements(self, method: str, body: bytes, raw_query: str) -> None:
+        if method == "POST" and self.front.bad_ids and any(i in body.decode("utf-8", "replace")
+                                                           for i in self.front.bad_ids):
+            with self.front.lock:
+                self.front.posts.append({"ids": [], "status": 400, "bytes": len(body), "verbs": []})
+            self._json(400, {"error": "statement refused by the test"})
+            return
         # ralph knows only its own users: forward with the LMS's credentials once the front accepted the caller
         url = self.front.ralph.url + "/xAPI/statements" + (f"?{raw_query}" if raw_query else "")
         headers = {"Authorization": BASIC, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
