@@ -13,7 +13,9 @@
   var MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
   var NOTICES = {
     Browse: "You are browsing this step: your answer is kept as a draft and the step is not marked complete.",
-    Review: "You are reviewing this step: changes are not saved."
+    Review: "You are reviewing this step: changes are not saved.",
+    Ended: "This visit to the step has ended (the page was reloaded or left), so nothing more can be recorded in it. " +
+      "To carry on, close this window and open the step again from your course."
   };
   var FETCH_ERRORS = {   // cmi5 9.2: the fetch URL's error-code values, in plain words
     "1": "This launch link has already been used or has expired.",
@@ -32,17 +34,19 @@
   function tokenKey(l) { return "scorm-builder:cmi5-token:" + l.fetch; }
 
   /* The fetch URL works once: the token is kept for this browser tab (sessionStorage) so that a
-     reload of the same launch goes on with it instead of being refused. */
+     reload of the same launch does not ask again (and get refused). {token, ended}: ended once this
+     launch's session has sent terminated; cmi5 accepts nothing after that in the session. */
   function token(l) {
     var cached = X.load(tokenKey(l), "session");
-    if (cached && typeof cached === "string") { return Promise.resolve(cached); }
+    if (cached && typeof cached.token === "string") { return Promise.resolve(cached); }
     return fetch(l.fetch, {method: "POST", credentials: "omit", cache: "no-store"}).then(function (res) {
       return res.text().then(function (t) {
         var body = null;
         try { body = JSON.parse(t); } catch (e) { body = null; }
         if (body && typeof body["auth-token"] === "string" && body["auth-token"]) {
-          X.keep(tokenKey(l), body["auth-token"], "session");
-          return body["auth-token"];
+          var kept = {token: body["auth-token"], ended: false};
+          X.keep(tokenKey(l), kept, "session");
+          return kept;
         }
         var code = body && body["error-code"] != null ? String(body["error-code"]) : "";
         throw new Error((FETCH_ERRORS[code] || "The learning platform did not give this step its access key (HTTP " + res.status + ").") + AGAIN);
@@ -53,7 +57,7 @@
   function createBackend(l, pageData) {
     pageData = pageData || {};
     var a = X.activities(pageData);
-    var lrs = null, template = {}, mode = "Normal", returnURL = "";
+    var lrs = null, template = {}, mode = "Normal", returnURL = "", authToken = "";
     var backend = null;
 
     function context(defined, moveon) {
@@ -82,7 +86,10 @@
         if (mode !== "Normal") { return null; }
         return base("completed", au, context(true, true), {completion: true, duration: parts.duration});
       }
-      if (kind === "terminated") { return base("terminated", au, context(true), {duration: parts.duration}); }
+      if (kind === "terminated") {
+        X.keep(tokenKey(l), {token: authToken, ended: true}, "session");
+        return base("terminated", au, context(true), {duration: parts.duration});
+      }
       if (kind === "answered") {
         if (!a.reflection) { return null; }
         var ctx = context(false);
@@ -105,8 +112,11 @@
       if (!l.actor || !l.activityId || !l.registration) {
         return {error: "The link that opened this step is incomplete (learner, activity or registration missing)." + AGAIN};
       }
+      var ended = false;
       return token(l).then(function (t) {
-        lrs = X.client(l.endpoint, "Basic " + t);
+        authToken = t.token;
+        ended = !!t.ended;
+        lrs = X.client(l.endpoint, "Basic " + t.token);
         return lrs.getState(l.activityId, l.actor, l.registration, "LMS.LaunchData");
       }).then(function (r) {
         if (r.status === 401 || r.status === 403) { return {error: X.AUTH_MESSAGE}; }
@@ -129,6 +139,11 @@
           var ctx = {lrs: lrs, actor: l.actor, registration: l.registration, stateActivity: l.activityId, mode: mode,
                      queueKey: "scorm-builder:xapi-queue:" + l.registration + ":" + l.activityId};
           if (NOTICES[mode]) { ctx.notice = NOTICES[mode]; }
+          if (ended) {                                 // a reload after terminated: read, show, send nothing
+            ctx.mode = "Review";
+            ctx.silent = true;
+            ctx.notice = NOTICES.Ended;
+          }
           backend.launchData = data;
           return ctx;
         });

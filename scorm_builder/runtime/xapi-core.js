@@ -409,8 +409,9 @@
   /* ---------- the tracker: the step.js contract over statements and State documents ----------
    * profile (from xapi.js / cmi5.js):
    *   launch(): Promise of {lrs, actor, registration, stateActivity, queueKey, mode?, notice?,
-   *                         error?}   mode "Normal" | "Browse" | "Review" (Browse/Review: no
-   *                         completed, no answered, no video statements; Review is read-only)
+   *                         error?, silent?}   mode "Normal" | "Browse" | "Review" (Browse/Review:
+   *                         no completed, no answered, no video statements; Review is read-only);
+   *                         silent: send no statement at all (a cmi5 session that has ended)
    *   statement(kind, parts): the statement body (no id/timestamp) for kind "initialized",
    *     "completed", "terminated", "answered", "video"; parts carries result/verb/object data;
    *     null when the standard does not send that kind
@@ -428,6 +429,7 @@
 
     function stamp(body) { body.id = uuid(); body.timestamp = timestamp(); return body; }
     function emit(kind, parts) {                  // null from the profile: not sent under this standard
+      if (ctx.silent) { return Promise.resolve({ok: true}); }
       var body = profile.statement(kind, parts || {});
       return body ? q.add(stamp(body)) : Promise.resolve({ok: true});
     }
@@ -590,7 +592,7 @@
         var d = Date.now() - startedAt;
         if (ctx.mode !== "Review" && lastState) { toDoc(lastState); }
         if (unloading) {                           // no waiting now: one keepalive for what fits
-          q.add(stamp(profile.statement("terminated", {duration: duration(d)})), true);
+          if (!ctx.silent) { q.add(stamp(profile.statement("terminated", {duration: duration(d)})), true); }
           exitSend();
           return {ok: true};
         }

@@ -289,7 +289,7 @@
     if ($("sb-limit-n")) { $("sb-limit-n").textContent = fmt(limit); }
   }
   var describedBy = text ? text.getAttribute("aria-describedby") : "";
-  var draftTimer = 0, countTimer = 0, lastValue = "", tooLongWarned = false;
+  var draftTimer = 0, countTimer = 0, lastValue = "", tooLongWarned = false, submits = 0;
 
   function countText() {
     var n = text.value.length;
@@ -340,8 +340,10 @@
     }
     tooLongWarned = false;
     state.draft = text.value;
+    var seen = submits;
     call("save", "draft").then(function (r) {
-      if (r.ok) { status("Draft saved at " + clock(new Date())); }
+      // An answer submitted meanwhile (a blur on the way to Submit) keeps its own message.
+      if (r.ok && seen === submits) { status("Draft saved at " + clock(new Date())); }
       else { alertMsg("Your draft could not be saved (" + (r.error || "unknown error") + "). Copy your text into a document of your own before you leave this page."); }
     });
   }
@@ -403,6 +405,7 @@
       var prev = {draft: state.draft, submitted: state.submitted};
       state.draft = v;
       state.submitted = {text: v, at: new Date().toISOString()};
+      submits++;
       call("submit").then(function (r) {
         if (r.ok) { showRecord(); status("Reflection submitted. You can download or print a copy below."); }
         else {
