@@ -402,3 +402,59 @@ def test_tab_closed_mid_draft_keeps_the_draft_and_ends_the_session(browser: Any,
     validate(statements)
     doc = front.state_doc(STEP_IRI, ANN, registration, "scorm-builder.step")
     assert doc["draft"] == draft and doc["submitted"] is None
+
+
+@pytest.fixture(scope="module")
+def two_step_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example course with a copy of its step as a second step."""
+    work = tmp_path_factory.mktemp("two-steps")
+    course = work / "course"
+    shutil.copytree(COURSE, course)
+    shutil.copytree(course / "steps" / "handover-conversation", course / "steps" / "second-step")
+    yml = course / "course.yml"
+    steps = "  - handover-conversation\n"
+    yml.write_text(yml.read_text().replace(steps, steps + "  - second-step\n"))
+    return build("xapi", course, work / "dist")
+
+
+def test_multi_step_navigation_keeps_the_launch_and_completes_the_course_once(
+        page: Any, two_step_package: Path, tmp_path: Path, ralph: Any) -> None:
+    shutil.copytree(two_step_package, tmp_path / "pkg")
+    second = COURSE_IRI + "/steps/second-step"
+    registration = str(uuid.uuid4())
+    with lrs_front(tmp_path, ralph) as front:
+        launch = tincan_url(front, "index.html", ANN, registration, activity_id=COURSE_IRI)
+        query = launch.split("?", 1)[1]
+        page.goto(launch)  # the contents page
+        page.wait_for_function("document.querySelector('a[href^=\"second-step.html?\"]') !== null")
+        hrefs = page.eval_on_selector_all("main a[href$='.html'], main a[href*='.html?']",
+                                          "els => els.map(a => a.getAttribute('href'))")
+        assert hrefs and all(h.endswith("?" + query) for h in hrefs), hrefs
+        page.click("a[href^='handover-conversation.html']")
+        wait_ready(page)
+        assert page.url.endswith("?" + query)
+        page.fill("#sb-text", "First step answer.")
+        page.get_by_role("button", name="Submit reflection").click()
+        page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+        page.click("a[rel='next']")  # finishes this page's session before leaving
+        page.wait_for_url("**/second-step.html?*")
+        wait_ready(page)
+        after_first = ralph.statements(registration)
+        assert verbs(after_first)[:4] == ["initialized", "answered", "completed", "terminated"], "sent before leaving"
+        page.fill("#sb-text", "Second step answer.")
+        page.get_by_role("button", name="Submit reflection").click()
+        page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+        finish(page)
+        statements = wait_for_statements(ralph, registration, 9)
+        assert_no_secret(page, BASIC)
+    steps = [s["object"]["id"].rsplit("/", 1)[1] for s in statements]
+    assert list(zip(verbs(statements), steps, strict=True)) == [
+        ("initialized", "handover-conversation"), ("answered", "reflection"), ("completed", "handover-conversation"),
+        ("terminated", "handover-conversation"),
+        ("initialized", "second-step"), ("answered", "reflection"), ("completed", "second-step"),
+        ("completed", "kind-handovers"), ("terminated", "second-step"),
+    ]
+    validate(statements)
+    assert statements[7]["object"]["id"] == COURSE_IRI
+    assert statements[7]["context"]["contextActivities"]["other"] == [{"objectType": "Activity", "id": second}]
+    assert len({s["id"] for s in statements}) == 9
