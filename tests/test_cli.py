@@ -23,7 +23,7 @@ def test_build_without_arguments_builds_course_src(tmp_path: Path) -> None:
     result = run("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in (tmp_path / "dist").iterdir())
-    assert built == ["kind-handovers-scorm12.zip", "kind-handovers-web.zip"]
+    assert built == [f"kind-handovers-{t}.zip" for t in ("cmi5", "scorm12", "web", "xapi")]
 
 
 def test_bad_source_exits_1_with_file_line_and_no_traceback(tmp_path: Path) -> None:
