@@ -458,3 +458,38 @@ def test_multi_step_navigation_keeps_the_launch_and_completes_the_course_once(
     assert statements[7]["object"]["id"] == COURSE_IRI
     assert statements[7]["context"]["contextActivities"]["other"] == [{"objectType": "Activity", "id": second}]
     assert len({s["id"] for s in statements}) == 9
+
+
+def test_tab_closed_during_an_outage_sends_the_rest_on_the_next_launch(browser: Any, front: Front, ralph: Any) -> None:
+    registration = str(uuid.uuid4())
+    text = "Written while the LRS was down — ça marche?\n\nSecond paragraph."
+    context = browser.new_context()  # one browser profile: its localStorage outlives the tab
+    try:
+        page = context.new_page()
+        page.goto(tincan_url(front, "index.html", ANN, registration))
+        wait_ready(page)
+        wait_for_statements(ralph, registration, 1)
+        ralph.stop()
+        try:
+            page.fill("#sb-text", text)
+            page.get_by_role("button", name="Submit reflection").click()
+            page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)",
+                                   timeout=20000)
+            page.close(run_before_unload=True)  # the keepalive send fails too: everything stays queued
+            time.sleep(0.5)
+        finally:
+            ralph.start()
+        assert verbs(ralph.statements(registration)) == ["initialized"]
+        page = context.new_page()
+        page.goto(tincan_url(front, "index.html", ANN, registration))
+        wait_ready(page)
+        finish(page)
+        statements = wait_for_statements(ralph, registration, 7)
+    finally:
+        context.close()
+    assert verbs(statements) == ["initialized", "answered", "completed", "completed", "terminated",
+                                 "initialized", "terminated"]
+    assert_common(statements, registration, ANN)
+    assert statements[1]["result"]["response"] == text
+    accepted = front.posted_ids()
+    assert accepted == [s["id"] for s in statements], "leftovers first, each accepted once, none doubled"
