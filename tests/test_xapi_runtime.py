@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.lrs import BASIC, Front, lrs_front, tincan_url
+from tests.support.lrs import BASIC, Front, Ralph, lrs_front, tincan_url
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +125,8 @@ def finish(page: Any) -> None:
     page.wait_for_function("/finished/i.test(document.getElementById('sb-status').textContent)", timeout=20000)
 
 
-def wait_for_statements(ralph: Any, registration: str, count: int, timeout: float = 20) -> list[dict[str, Any]]:
+def wait_for_statements(ralph: Ralph, registration: str, count: int, timeout: float = 20) -> list[dict[str, Any]]:
+    """ralph's statements for the registration once there are ``count`` (or the timeout passed)."""
     deadline = time.time() + timeout
     found = ralph.statements(registration)
     while len(found) < count and time.time() < deadline:
@@ -137,7 +138,8 @@ def wait_for_statements(ralph: Any, registration: str, count: int, timeout: floa
 def waiting_statements(page: Any) -> list[dict[str, Any]]:
     """The statements the page's durable queue holds in localStorage."""
     raw = page.evaluate("Object.entries(localStorage).filter(([k]) => k.startsWith('scorm-builder:xapi-queue:'))")
-    return [s for _, v in raw for s in json.loads(v)]
+    found: list[dict[str, Any]] = [s for _, v in raw for s in json.loads(v)]
+    return found
 
 
 def assert_no_secret(page: Any, secret: str) -> None:
