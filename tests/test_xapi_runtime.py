@@ -232,7 +232,7 @@ def simple_statement(n: int, registration: str) -> dict[str, Any]:
 def test_queue_isolates_a_refused_statement_and_counts_409_as_stored(page: Any, front: Front, ralph: Any) -> None:
     registration = str(uuid.uuid4())
     bodies = [simple_statement(n, registration) for n in range(25)]
-    front.bad_ids.add(bodies[13]["id"])
+    front.refuse_if.add(bodies[13]["id"])
     # an id the LRS already holds with other content: 409 for that one, the rest of its batch stored
     clash = dict(bodies[4], object={"objectType": "Activity", "id": STEP_IRI + "/probe/other"})
     ralph_post(ralph, [clash])
@@ -495,3 +495,20 @@ def test_tab_closed_during_an_outage_sends_the_rest_on_the_next_launch(browser: 
     assert statements[1]["result"]["response"] == text
     accepted = front.posted_ids()
     assert accepted == [s["id"] for s in statements], "leftovers first, each accepted once, none doubled"
+
+
+def test_a_refused_answer_is_reported_and_does_not_block_the_rest(page: Any, front: Front, ralph: Any) -> None:
+    registration = str(uuid.uuid4())
+    front.refuse_if.add(V + "answered")  # the LRS answers 400 to any POST carrying an answered statement
+    text = "An answer this LRS will not take."
+    page.goto(tincan_url(front, "index.html", ANN, registration))
+    wait_ready(page)
+    page.fill("#sb-text", text)
+    page.get_by_role("button", name="Submit reflection").click()
+    page.wait_for_function("document.getElementById('sb-alert').textContent.length > 0", timeout=20000)
+    assert "refused to record your answer" in page.text_content("#sb-alert")
+    assert page.input_value("#sb-text") == text
+    finish(page)
+    statements = wait_for_statements(ralph, registration, 4)
+    assert verbs(statements) == ["initialized", "completed", "completed", "terminated"], "the rest went through"
+    assert not waiting_statements(page), "the refused statement is dropped, not retried forever"

@@ -424,6 +424,7 @@
     var ctx = null, q = null, live = false, finished = null, opened = null, startedAt = 0;
     var doc = null, lastState = null, unloading = false, video = videoSession();
     var writing = null, pendingDoc = null, mirrorKey = null;
+    var refusedAnswer = false;        // the LRS refused (400) the answered statement: the learner must know
 
     var docKnown = false;             // the State document was read (or is known not to exist)
 
@@ -475,6 +476,10 @@
       })]);
     }
     function outcome(r) {
+      if (refusedAnswer) {
+        refusedAnswer = false;
+        return {ok: false, error: "the learning record store refused to record your answer. Copy your text into a document of your own and tell your course administrator"};
+      }
       if (r && r.ok) { return {ok: true}; }
       if (r && r.auth) { return {ok: false, error: AUTH_MESSAGE}; }
       // Waiting statements are safe in this browser: the answer counts as given.
@@ -488,7 +493,10 @@
         ctx = c;
         if (c.error) { return {state: null, resumed: false, error: c.error}; }
         mirrorKey = "scorm-builder:xapi-state:" + c.registration + ":" + c.stateActivity;
-        q = queue(c.lrs, c.queueKey, {});
+        q = queue(c.lrs, c.queueKey, {rejected: function (s, r) {
+          if (window.console && console.warn) { console.warn("scorm-builder: the LRS refused statement " + s.id + " (HTTP " + r.status + ")"); }
+          if (s.verb && s.verb.id === VERBS.answered) { refusedAnswer = true; }
+        }});
         live = true;
         var reads = [c.lrs.getState(c.stateActivity, c.actor, c.registration, STATE_ID)];
         return Promise.all(reads).then(function (rs) {
@@ -504,6 +512,13 @@
           if (doc === mirror && mirror && r.status !== 401 && r.status !== 403) { putDoc(); }
           emit("initialized");                   // sent in the background: the page does not wait for the LRS
           var extra = completion === "viewed" ? complete() : Promise.resolve();
+          // A step completed in an earlier launch whose course roll-up did not get through: try again
+          // (the profile sends the course's completed only once, from its own document).
+          if (doc && doc.completedSent && normal() && profile.completed) {
+            extra = extra.then(function () { return profile.completed(doc); }).then(function (more) {
+              (more || []).forEach(function (body) { q.add(stamp(body)); });
+            }, function () {});
+          }
           setTimeout(function () {                  // after step.js's pagehide listener, which has the freshest text
             window.addEventListener("pagehide", function (ev) { if (!ev.persisted) { finish(lastState); } });
           }, 0);

@@ -343,7 +343,7 @@
     var seen = submits;
     call("save", "draft").then(function (r) {
       // An answer submitted meanwhile (a blur on the way to Submit) keeps its own message.
-      if (r.ok && seen === submits) { status("Draft saved at " + clock(new Date())); }
+      if (r.ok) { if (seen === submits) { status("Draft saved at " + clock(new Date())); } }
       else { alertMsg("Your draft could not be saved (" + (r.error || "unknown error") + "). Copy your text into a document of your own before you leave this page."); }
     });
   }

@@ -140,7 +140,7 @@ class Front:
     posts: list[dict[str, Any]] = field(default_factory=list)        # statement POSTs: ids, status
     fetches: Counter[str] = field(default_factory=Counter)           # cmi5 fetch id -> calls
     tokens: dict[str, str] = field(default_factory=dict)             # cmi5 fetch id -> auth-token
-    bad_ids: set[str] = field(default_factory=set)                   # statement ids answered with 400
+    refuse_if: set[str] = field(default_factory=set)                   # POSTs whose body contains one of these: 400
     refused: list[str] = field(default_factory=list)                 # paths answered 401
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -244,8 +244,8 @@ class FrontHandler(RangeRequestHandler):
             self._send(404)
 
     def _statements(self, method: str, body: bytes, raw_query: str) -> None:
-        if method == "POST" and self.front.bad_ids and any(i in body.decode("utf-8", "replace")
-                                                           for i in self.front.bad_ids):
+        if method == "POST" and self.front.refuse_if and any(i in body.decode("utf-8", "replace")
+                                                           for i in self.front.refuse_if):
             with self.front.lock:
                 self.front.posts.append({"ids": [], "status": 400, "bytes": len(body), "verbs": []})
             self._json(400, {"error": "statement refused by the test"})
