@@ -461,7 +461,8 @@
         writing = null;
         if (ok(r.status)) {
           var m = load(mirrorKey);
-          if (m && m.savedAt === body.savedAt) { m.unsent = false; keep(mirrorKey, m); }
+          // the LRS has it: no copy of the learner's text is left behind in this browser
+          if (m && m.savedAt === body.savedAt) { keep(mirrorKey, null); }
         }
         if (pendingDoc) { pendingDoc = false; return putDoc(); }
         if (ok(r.status)) { return {ok: true}; }
@@ -634,7 +635,11 @@
         copy.unsent = true;
         keep(mirrorKey, copy);
         budget -= utf8Bytes(body);
-        ctx.lrs.putState(ctx.stateActivity, ctx.actor, ctx.registration, STATE_ID, body, {keepalive: true});
+        ctx.lrs.putState(ctx.stateActivity, ctx.actor, ctx.registration, STATE_ID, body, {keepalive: true})
+          .then(function (r) {                     // seen only when the page lingers (bfcache, slow close)
+            var m = load(mirrorKey);
+            if (ok(r.status) && m && m.savedAt === copy.savedAt) { keep(mirrorKey, null); }
+          });
       }
       q.sendOnExit(Math.max(0, budget));
     }
