@@ -514,3 +514,35 @@ def test_a_refused_answer_is_reported_and_does_not_block_the_rest(page: Any, fro
     statements = wait_for_statements(ralph, registration, 4)
     assert verbs(statements) == ["initialized", "completed", "completed", "terminated"], "the rest went through"
     assert not waiting_statements(page), "the refused statement is dropped, not retried forever"
+
+
+def test_cross_origin_lrs_as_in_moodle(browser: Any, front: Front, ralph: Any, tmp_path: Path) -> None:
+    """The package on one origin (the LMS), the LRS on another: CORS requests, keepalive on tab close."""
+    from tests.support.server import serve
+
+    registration = str(uuid.uuid4())
+    draft = "Typed on the LMS's origin, closed before the draft was saved — ça va."
+    with serve(tmp_path) as lms:  # the same package folder, another port: another origin
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(tincan_url(front, "index.html", ANN, registration, package_base=lms.url))
+            wait_ready(page)
+            assert page.evaluate("window.ScormBuilderXapi.current.opened.error") is None
+            page.fill("#sb-text", "A submitted answer.")
+            page.get_by_role("button", name="Submit reflection").click()
+            page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+            page.fill("#sb-text", draft[:-5])
+            page.locator("#sb-text").press_sequentially(draft[-5:])
+            page.close(run_before_unload=True)
+            deadline = time.time() + 10
+            while time.time() < deadline and "terminated" not in verbs(ralph.statements(registration)):
+                time.sleep(0.1)
+        finally:
+            context.close()
+    statements = ralph.statements(registration)
+    assert verbs(statements) == ["initialized", "answered", "completed", "completed", "terminated"]
+    assert_common(statements, registration, ANN)
+    assert front.preflights, "the calls were cross-origin"
+    doc = front.state_doc(STEP_IRI, ANN, registration, "scorm-builder.step")
+    assert doc["draft"] == draft and doc["submitted"]["text"] == "A submitted answer."

@@ -142,6 +142,7 @@ class Front:
     tokens: dict[str, str] = field(default_factory=dict)             # cmi5 fetch id -> auth-token
     refuse_if: set[str] = field(default_factory=set)                   # POSTs whose body contains one of these: 400
     refused: list[str] = field(default_factory=list)                 # paths answered 401
+    preflights: list[str] = field(default_factory=list)              # CORS OPTIONS requests seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def state_doc(self, activity: str, agent: Any, registration: str, state_id: str) -> Any:
@@ -171,8 +172,16 @@ class FrontHandler(RangeRequestHandler):
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+    def _cors(self) -> None:
+        # an LMS serves the package from its own origin: the LRS must allow it (preflight included)
+        origin = self.headers.get("Origin")
+        if origin:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+
     def _send(self, status: int, body: bytes = b"", ctype: str = "application/json") -> None:
         self.send_response(status)
+        self._cors()
         if body:
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -219,6 +228,17 @@ class FrontHandler(RangeRequestHandler):
 
     def do_DELETE(self) -> None:  # noqa: N802
         self._route("DELETE")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight for /xapi/ and the fetch URL
+        with self.front.lock:
+            self.front.preflights.append(urllib.parse.urlsplit(self.path).path)
+        self.send_response(204)
+        self._cors()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
+        self.send_header("Access-Control-Allow-Headers", ", ".join(XAPI_HEADERS))
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     # ---------------------------------------------------------------- xAPI
 
@@ -356,13 +376,14 @@ def running_ralph() -> Iterator[Ralph]:
 
 
 def tincan_url(front: Front, page: str, actor: dict[str, Any], registration: str, *,
-               activity_id: str | None = None, auth: str = BASIC, endpoint_slash: bool = True) -> str:
+               activity_id: str | None = None, auth: str = BASIC, endpoint_slash: bool = True,
+               package_base: str | None = None) -> str:
     """The launch URL an xAPI launcher (e.g. Moodle's TinCan Launch Link) opens."""
     params = {"endpoint": front.url + "/xapi" + ("/" if endpoint_slash else ""), "auth": auth,
               "actor": json.dumps(actor), "registration": registration}
     if activity_id:
         params["activity_id"] = activity_id
-    return f"{front.url}/pkg/{page}?{urllib.parse.urlencode(params)}"
+    return f"{package_base or front.url}/pkg/{page}?{urllib.parse.urlencode(params)}"
 
 
 class Cmi5Lms:
