@@ -15,7 +15,8 @@ import click
 from scorm_builder import __version__
 from scorm_builder.errors import PackageInvalid, ScormBuilderError, SourceErrors
 
-TARGET_NAMES = ("web", "scorm12", "scorm2004")
+TARGET_NAMES = ("web", "scorm12", "scorm2004", "xapi", "cmi5")  # the keys of targets.TARGETS, kept here so
+# that `--help` needs no import of the targets (tests/test_cli.py checks the two agree)
 
 
 def _fail(error: ScormBuilderError) -> None:

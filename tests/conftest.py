@@ -36,3 +36,21 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+
+@pytest.fixture(scope="session")
+def ralph_server() -> Iterator[Any]:
+    """ralph-malph's LRS on 127.0.0.1 for the whole run."""
+    from tests.support.lrs import running_ralph
+
+    with running_ralph() as lrs:
+        yield lrs
+
+
+@pytest.fixture()
+def ralph(ralph_server: Any) -> Any:
+    """The LRS, running (a test that failed mid-outage may have left it stopped)."""
+    if ralph_server.process is None:
+        ralph_server.start()
+    return ralph_server

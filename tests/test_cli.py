@@ -23,7 +23,7 @@ def test_build_without_arguments_builds_course_src(tmp_path: Path) -> None:
     result = run("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in (tmp_path / "dist").iterdir())
-    assert built == ["kind-handovers-scorm12.zip", "kind-handovers-scorm2004.zip", "kind-handovers-web.zip"]
+    assert built == [f"kind-handovers-{t}.zip" for t in ("cmi5", "scorm12", "scorm2004", "web", "xapi")]
 
 
 def test_bad_source_exits_1_with_file_line_and_no_traceback(tmp_path: Path) -> None:
@@ -109,3 +109,10 @@ def test_strict_turns_caption_warnings_into_failure(tmp_path: Path) -> None:
     assert strict.returncode == 1
     assert f"error: {transcript.resolve()}:1: this paragraph runs at" in strict.stderr
     assert not (tmp_path / "b").exists(), "a strict failure writes nothing"
+
+
+def test_cli_offers_every_registered_target() -> None:
+    from scorm_builder.cli import TARGET_NAMES
+    from scorm_builder.targets import TARGETS
+
+    assert set(TARGET_NAMES) == set(TARGETS)

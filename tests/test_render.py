@@ -34,7 +34,7 @@ def test_hostile_source_text_is_escaped_everywhere(tmp_path: Path) -> None:
     root = lxml.html.fromstring(html)
     scripts = root.findall(".//script")
     assert all(s.get("src") or s.get("type") == "application/json" for s in scripts), "no inline code"
-    assert [s.get("src") for s in scripts if s.get("src")] == ["assets/step.js"]
+    assert [s.get("src") for s in scripts if s.get("src")] == ["assets/runtime-local.js", "assets/step.js"]
     handlers = [(el.tag, name) for el in root.iter() if isinstance(el.tag, str)
                 for name in el.attrib if name.startswith("on")]
     assert handlers == []

@@ -21,8 +21,17 @@ _FETCHING_ATTRS = ("src", "poster", "data")
 
 
 def runtime_file(name: str) -> bytes:
-    """A browser runtime script from ``scorm_builder/runtime`` (installed with the package)."""
+    """A browser runtime source from ``scorm_builder/runtime/`` (shipped as ``assets/runtime-<name>``)."""
     return resources.files("scorm_builder").joinpath("runtime", name).read_bytes()
+
+
+def runtime_path(name: str) -> str:
+    """Package path of a runtime source: ``local.js`` -> ``assets/runtime-local.js``."""
+    return f"assets/runtime-{name}"
+
+
+LOCAL_RUNTIME = runtime_path("local.js")
+"""The localStorage backend: last in every target's script list (the fallback when no LMS answers)."""
 
 
 class Target(ABC):

@@ -8,13 +8,12 @@ reflection limit is that 4,000 (``cmi.suspend_data`` holds 64,000, far more than
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import Target, offline_problems
+from scorm_builder.targets.base import LOCAL_RUNTIME, Target, offline_problems, runtime_file
 from scorm_builder.targets.scorm2004_manifest import ManifestItem, ManifestSpec, build_manifest, control_files
 
 RUNTIME_PATH = "assets/runtime-scorm2004.js"
@@ -23,7 +22,7 @@ MAX_REFLECTION = 4000
 
 def runtime_script() -> bytes:
     """The SCORM 2004 runtime that ships inside every SCORM 2004 package."""
-    return resources.files("scorm_builder").joinpath("runtime/scorm2004.js").read_bytes()
+    return runtime_file("scorm2004.js")
 
 
 class Scorm2004Target(Target):
@@ -32,11 +31,12 @@ class Scorm2004Target(Target):
     name = "scorm2004"
 
     def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, runtime_scripts=(RUNTIME_PATH,), max_reflection=MAX_REFLECTION,
+        return TargetInfo(name=self.name, runtime_scripts=(RUNTIME_PATH, LOCAL_RUNTIME),
+                          max_reflection=MAX_REFLECTION,
                           standalone=False)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
-        extra: dict[str, Content] = {RUNTIME_PATH: runtime_script()}
+        extra: dict[str, Content] = {RUNTIME_PATH: runtime_script(), LOCAL_RUNTIME: runtime_file("local.js")}
         all_files = set(files) | set(extra)
         shared = sorted(name for name in all_files if name.startswith("assets/"))
         course = plan.loaded.course

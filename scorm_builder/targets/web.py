@@ -7,17 +7,17 @@ from collections.abc import Mapping
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import Target
+from scorm_builder.targets.base import LOCAL_RUNTIME, Target, runtime_file
 
 
 class WebTarget(Target):
-    """No manifest and no runtime script: the page's own localStorage backend is used."""
+    """No manifest; the only runtime is the localStorage backend (``runtime/local.js``)."""
 
     name = "web"
 
     def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, runtime_scripts=(), max_reflection=None, standalone=True,
+        return TargetInfo(name=self.name, runtime_scripts=(LOCAL_RUNTIME,), max_reflection=None, standalone=True,
                           course_nav=True)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
-        return {}
+        return {LOCAL_RUNTIME: runtime_file("local.js")}

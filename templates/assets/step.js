@@ -9,7 +9,6 @@
   try { data = JSON.parse($("sb-data").textContent) || {}; } catch (e) { data = {}; }
   var T = Object.assign({}, data.theme, data);   // page_data keys, plus what the template added
   var lang = T.language || doc.documentElement.lang || undefined;
-  var keyBase = T.storageKey || "scorm-builder:" + (T.courseId || "course") + ":" + (T.stepId || "step");
 
   function show(el, on) { if (el) { el.hidden = !on; } }
   function fmt(n) { try { return n.toLocaleString(lang); } catch (e) { return String(n); } }
@@ -24,30 +23,17 @@
   }
   function store() { return window.localStorage; }
 
-  /* ---------- backend: first runtime that finds its LMS, else localStorage ---------- */
-  function localBackend() {
-    function put(s) {
-      try { store().setItem(keyBase, JSON.stringify(s)); return {ok: true}; }
-      catch (e) { return {ok: false, error: "this browser is not letting the page store data"}; }
-    }
-    return {
-      name: "local",
-      maxReflection: 0,
-      open: function () {
-        try {
-          var raw = store().getItem(keyBase);
-          return {state: raw ? JSON.parse(raw) : null, resumed: !!raw};
-        } catch (e) { return {state: null, resumed: false}; }
-      },
-      save: put, submit: put, finish: put
-    };
-  }
+  /* ---------- backend: the first runtime factory that answers (runtime/local.js registers last) ---------- */
   var backend = null;
   (window.ScormBuilderBackends || []).some(function (factory) {
     try { backend = factory(data) || null; } catch (e) { backend = null; }
     return !!backend;
   });
-  if (!backend) { backend = localBackend(); }
+  if (!backend) {   // no runtime script at all (a page outside a package): keep state in memory only
+    var keep = function () { return {ok: true}; };
+    backend = {name: "local", maxReflection: 0, open: function () { return {state: null, resumed: false}; },
+               save: keep, submit: keep, finish: keep};
+  }
   var isLms = backend.name !== "local";
 
   var state = {draft: "", submitted: null, position: 0};
@@ -247,7 +233,7 @@
   }
 
   /* ---------- position ---------- */
-  var lastPos = 0;
+  var lastPos = 0, quietSeek = false;   // quietSeek: the resume seek below is not the learner's
   function savePosition() {
     if (!media) { return; }
     state.position = Math.round(media.currentTime * 10) / 10;
@@ -260,11 +246,33 @@
     });
     media.addEventListener("pause", function () { if (!media.seeking) { savePosition(); } });
   }
+  /* Optional backend.media(event) (xAPI video statements): play, pause, seeked (with the time it
+     left), ended. Only runtimes that report media use define it. */
+  if (media && typeof backend.media === "function") {
+    var heard = 0, seekFrom = null;   // last position seen outside a seek; where the current seek started
+    var report = function (type, extra) {
+      var ev = {type: type, time: media.currentTime || 0, length: isFinite(media.duration) ? media.duration : 0};
+      Object.keys(extra || {}).forEach(function (k) { ev[k] = extra[k]; });
+      Promise.resolve().then(function () { return backend.media(ev); }).catch(function () {});
+    };
+    media.addEventListener("timeupdate", function () { if (!media.seeking) { heard = media.currentTime; } });
+    media.addEventListener("play", function () { report("play"); });
+    media.addEventListener("pause", function () { if (!media.ended) { report("pause"); } });
+    // currentTime already holds the target when "seeking" fires: the start is the last heard time.
+    media.addEventListener("seeking", function () { if (seekFrom === null) { seekFrom = heard; } });
+    media.addEventListener("seeked", function () {
+      if (!quietSeek) { report("seeked", {from: seekFrom === null ? heard : seekFrom}); }
+      quietSeek = false;
+      seekFrom = null;
+      heard = media.currentTime;
+    });
+    media.addEventListener("ended", function () { report("ended"); });
+  }
   function restorePosition(pos) {
     if (!media || !(pos > 0)) { return; }
     lastPos = pos;
     var seek = function () {
-      if (!media.currentTime && (!media.duration || pos < media.duration - 1)) { media.currentTime = pos; }
+      if (!media.currentTime && (!media.duration || pos < media.duration - 1)) { quietSeek = true; media.currentTime = pos; }
     };
     if (media.readyState >= 1) { seek(); } else { media.addEventListener("loadedmetadata", seek, {once: true}); }
   }
@@ -281,7 +289,7 @@
     if ($("sb-limit-n")) { $("sb-limit-n").textContent = fmt(limit); }
   }
   var describedBy = text ? text.getAttribute("aria-describedby") : "";
-  var draftTimer = 0, countTimer = 0, lastValue = "", tooLongWarned = false;
+  var draftTimer = 0, countTimer = 0, lastValue = "", tooLongWarned = false, submits = 0;
 
   function countText() {
     var n = text.value.length;
@@ -332,8 +340,10 @@
     }
     tooLongWarned = false;
     state.draft = text.value;
+    var seen = submits;
     call("save", "draft").then(function (r) {
-      if (r.ok) { status("Draft saved at " + clock(new Date())); }
+      // An answer submitted meanwhile (a blur on the way to Submit) keeps its own message.
+      if (r.ok) { if (seen === submits) { status("Draft saved at " + clock(new Date())); } }
       else { alertMsg("Your draft could not be saved (" + (r.error || "unknown error") + "). Copy your text into a document of your own before you leave this page."); }
     });
   }
@@ -395,6 +405,7 @@
       var prev = {draft: state.draft, submitted: state.submitted};
       state.draft = v;
       state.submitted = {text: v, at: new Date().toISOString()};
+      submits++;
       call("submit").then(function (r) {
         if (r.ok) { showRecord(); status("Reflection submitted. You can download or print a copy below."); }
         else {

@@ -1,0 +1,27 @@
+"""Run ralph-malph's LRS app on 127.0.0.1 (started by ``tests.support.lrs`` in a subprocess).
+
+``python -m tests.support.ralph_app PORT``; the environment says where statements and the auth file
+live. ralph 5.1.0's filesystem backend creates its file on the first write and answers 500 to every
+later write (its default operation type is "create"); appending is set before the app is imported.
+``ralph runserver`` is not used: it reloads and binds every address.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    from ralph.backends.data.base import BaseOperationType
+    from ralph.backends.data.fs import FSDataBackend
+
+    FSDataBackend.default_operation_type = BaseOperationType.APPEND
+
+    import uvicorn
+    from ralph.api import app
+
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
