@@ -6,50 +6,15 @@ Moodle plays SCORM 1.2 best. The reflection limit is what fits in ``cmi.suspend_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
-from scorm_builder.package import Content
-from scorm_builder.plan import BuildPlan
-from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import LOCAL_RUNTIME, Target, offline_problems, runtime_file
-from scorm_builder.targets.scorm12_manifest import ManifestItem, ManifestSpec, build_manifest, control_files
-
-RUNTIME_PATH = "assets/runtime-scorm12.js"
-MAX_REFLECTION = 4000
+from scorm_builder.targets.scorm import ScormTarget
+from scorm_builder.targets.scorm12_manifest import build_manifest, control_files
 
 
-def runtime_script() -> bytes:
-    """The SCORM 1.2 runtime that ships inside every SCORM 1.2 package."""
-    return runtime_file("scorm12.js")
-
-
-class Scorm12Target(Target):
+class Scorm12Target(ScormTarget):
     """SCORM 1.2 package for Moodle and other LMSs."""
 
     name = "scorm12"
-
-    def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, runtime_scripts=(RUNTIME_PATH, LOCAL_RUNTIME), max_reflection=MAX_REFLECTION,
-                          standalone=False)
-
-    def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
-        extra: dict[str, Content] = {RUNTIME_PATH: runtime_script(), LOCAL_RUNTIME: runtime_file("local.js")}
-        all_files = set(files) | set(extra)
-        shared = sorted(name for name in all_files if name.startswith("assets/"))
-        course = plan.loaded.course
-        items = []
-        for sp in plan.steps:
-            own = sorted(name for name in all_files if name.startswith(f"media/{sp.step.id}/"))
-            items.append(ManifestItem(identifier=sp.step.id, title=sp.step.source.title, href=sp.page,
-                                      files=tuple([sp.page, *shared, *own])))
-        spec = ManifestSpec(identifier=course.id, title=course.title, language=course.language,
-                            description=course.description, items=tuple(items))
-        extra["imsmanifest.xml"] = build_manifest(spec)
-        extra.update(control_files())
-        return extra
-
-    def check(self, zip_path: Path) -> list[str]:
-        from scorm_builder.validate import validate_package
-
-        return validate_package(zip_path) + offline_problems(zip_path)
+    runtime = "scorm12.js"
+    max_reflection = 4000
+    build_manifest = staticmethod(build_manifest)
+    control_files = staticmethod(control_files)
