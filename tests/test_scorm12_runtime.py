@@ -59,6 +59,7 @@ def site(tmp_path: Path) -> Iterator[Any]:
     shutil.copy(SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
     (tmp_path / "runtime").mkdir()
     shutil.copy(RUNTIME, tmp_path / "runtime" / "scorm12.js")
+    shutil.copy(RUNTIME.with_name("scorm-common.js"), tmp_path / "runtime" / "scorm-common.js")
     with serve(tmp_path) as server:
         server.root = tmp_path  # type: ignore[attr-defined]
         yield server

@@ -11,110 +11,31 @@
   var HEADER_ROOM = 96;          // kept free in suspend_data for the header (worst case today: 68)
   var MAX_REFLECTION = SUSPEND_MAX - HEADER_ROOM;   // 4000 UTF-16 units
   var COMMIT_EVERY_MS = 30000;   // drafts: at most one LMSCommit per 30 s
-  var SEARCH_LIMIT = 500;        // frames to climb looking for window.API
-  var MAGIC = "SB1";             // first field of our suspend_data header
+  var Common = window.ScormBuilderScorm;   // scorm-common.js, loaded first
   var REVIEW_NOTICE = "You are reviewing this step: changes are not saved.";
   var BROWSE_NOTICE = "You are browsing this step: your answer is kept as a draft and the step is not marked complete.";
 
-  /* ---------- finding the API ---------- */
+  /* ---------- finding the API (scorm-common.js) ---------- */
 
-  function probe(win) {
-    try {
-      var api = win.API;
-      if (api && typeof api.LMSInitialize === "function") { return api; }
-    } catch (e) { /* cross-origin frame: keep climbing */ }
-    return null;
-  }
+  function findAPI(start) { return Common.findAPI(start, "API", "LMSInitialize"); }
 
-  function climb(win) {
-    for (var hops = 0; win && hops <= SEARCH_LIMIT; hops++) {
-      var api = probe(win);
-      if (api) { return api; }
-      var up = null;
-      try { up = win.parent; } catch (e) { up = null; }
-      if (!up || up === win) { return null; }
-      win = up;
-    }
-    return null;
-  }
-
-  function findAPI(start) {
-    var api = climb(start);
-    if (api) { return api; }
-    var openers = [];
-    try { if (start.top && start.top.opener) { openers.push(start.top.opener); } } catch (e) { /* ignore */ }
-    try { if (start.opener) { openers.push(start.opener); } } catch (e) { /* ignore */ }
-    for (var i = 0; i < openers.length; i++) {
-      api = climb(openers[i]);
-      if (api) { return api; }
-    }
-    return null;
-  }
-
-  /* ---------- suspend_data encoding ----------
-   * "SB1;key=value;...\n" then the text, raw (newlines and quotes cost one unit each).
-   *   s=<submitted at>  n=<length of the submitted text, which opens the body>
-   *   k=<p>,<q>         the draft differs from the submitted text: it is the text's first p units,
-   *                     then the rest of the body, then the text's last q units
+  /* ---------- suspend_data (layout in scorm-common.js) ----------
+   * This edition's flags:
    *   c=1               cmi.comments has been written (Moodle appends: never write it again)
    *   i=<index>         interaction index written for the submitted text
-   * Without s/n the whole body is the draft. Unknown keys are ignored.
    */
 
-  function lines(s) { return String(s == null ? "" : s).replace(/\r\n?/g, "\n"); }
-
-  function stamp(at) { return String(at == null ? "" : at).replace(/[^0-9A-Za-z:.+-]/g, "").slice(0, 30); }
+  var lines = Common.lines;
 
   function encode(state, flags) {
-    state = state || {};
     flags = flags || {};
-    var fields = [MAGIC];
-    var draft = lines(state.draft);
-    var body = draft;
-    if (state.submitted) {
-      var text = lines(state.submitted.text);
-      fields.push("s=" + stamp(state.submitted.at), "n=" + text.length);
-      body = text;
-      if (draft !== text) {
-        var most = Math.min(text.length, draft.length);
-        var p = 0;
-        while (p < most && text.charCodeAt(p) === draft.charCodeAt(p)) { p++; }
-        var q = 0;
-        while (q < most - p && text.charCodeAt(text.length - 1 - q) === draft.charCodeAt(draft.length - 1 - q)) { q++; }
-        fields.push("k=" + p + "," + q);
-        body += draft.slice(p, draft.length - q);
-      }
-    }
-    if (flags.comments) { fields.push("c=1"); }
-    if (flags.interaction != null) { fields.push("i=" + flags.interaction); }
-    return fields.join(";") + "\n" + body;
+    return Common.encode(state, [].concat(flags.comments ? ["c=1"] : [], flags.interaction != null ? ["i=" + flags.interaction] : []));
   }
 
   function decode(data) {
-    data = lines(data);
-    var end = data.indexOf("\n");
-    if (end < 0) { return null; }
-    var head = data.slice(0, end).split(";");
-    if (head[0] !== MAGIC) { return null; }
-    var f = {};
-    for (var i = 1; i < head.length; i++) {
-      var eq = head[i].indexOf("=");
-      if (eq > 0) { f[head[i].slice(0, eq)] = head[i].slice(eq + 1); }
-    }
-    var body = data.slice(end + 1);
-    var out = { draft: body, submitted: null, comments: f.c === "1", interaction: null };
-    if (/^\d+$/.test(f.i || "")) { out.interaction = parseInt(f.i, 10); }
-    if (/^\d+$/.test(f.n || "")) {
-      var n = parseInt(f.n, 10);
-      var text = body.slice(0, n);
-      out.submitted = { text: text, at: f.s || "" };
-      out.draft = text;
-      var k = /^(\d+),(\d+)$/.exec(f.k || "");
-      if (k) {
-        out.draft = text.slice(0, +k[1]) + body.slice(n) + text.slice(text.length - +k[2]);
-      }
-    }
-    return out;
+    var d = Common.decode(data);
+    if (!d) { return null; }
+    return { draft: d.draft, submitted: d.submitted, comments: d.fields.c === "1", interaction: Common.index(d.fields.i) };
   }
 
   /* ---------- value formats ---------- */

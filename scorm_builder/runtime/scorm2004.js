@@ -11,114 +11,33 @@
   var MAX_REFLECTION = 4000;     // what reaches the LMS whole (in suspend_data, the interaction and the comment)
   var ID_MAX = 250;              // interaction id: well inside long_identifier_type (SPM 4000)
   var COMMIT_EVERY_MS = 30000;   // drafts: at most one Commit per 30 s
-  var SEARCH_LIMIT = 500;        // frames to climb looking for window.API_1484_11
-  var MAGIC = "SB1";             // first field of our suspend_data header
+  var Common = window.ScormBuilderScorm;   // scorm-common.js, loaded first
   var ESC = "\u241b";            // ␛ escape mark in learner_response / comment text (see escapeText)
   var NL = "\u2424";             // ␤ stands for a line break in learner_response / comment text
   var REVIEW_NOTICE = "You are reviewing this step: changes are not saved.";
   var BROWSE_NOTICE = "You are browsing this step: your answer is kept as a draft and the step is not marked complete.";
 
-  /* ---------- finding the API ---------- */
+  /* ---------- finding the API (scorm-common.js) ---------- */
 
-  function probe(win) {
-    try {
-      var api = win.API_1484_11;
-      if (api && typeof api.Initialize === "function") { return api; }
-    } catch (e) { /* cross-origin frame: keep climbing */ }
-    return null;
-  }
+  function findAPI(start) { return Common.findAPI(start, "API_1484_11", "Initialize"); }
 
-  function climb(win) {
-    for (var hops = 0; win && hops <= SEARCH_LIMIT; hops++) {
-      var api = probe(win);
-      if (api) { return api; }
-      var up = null;
-      try { up = win.parent; } catch (e) { up = null; }
-      if (!up || up === win) { return null; }
-      win = up;
-    }
-    return null;
-  }
-
-  function findAPI(start) {
-    var api = climb(start);
-    if (api) { return api; }
-    var openers = [];
-    try { if (start.top && start.top.opener) { openers.push(start.top.opener); } } catch (e) { /* ignore */ }
-    try { if (start.opener) { openers.push(start.opener); } } catch (e) { /* ignore */ }
-    for (var i = 0; i < openers.length; i++) {
-      api = climb(openers[i]);
-      if (api) { return api; }
-    }
-    return null;
-  }
-
-  /* ---------- cmi.suspend_data encoding ----------
-   * "SB1;key=value;...\n" then the text, raw. Same layout as the SCORM 1.2 runtime, except that
-   * c= holds the index of the comment written (2004 comments are an array, not one appended string).
-   *   s=<submitted at>  n=<length of the submitted text, which opens the body>
-   *   k=<p>,<q>         the draft differs from the submitted text: it is the text's first p units,
-   *                     then the rest of the body, then the text's last q units
+  /* ---------- suspend_data (layout in scorm-common.js) ----------
+   * This edition's flags (2004 comments are an array, not one appended string):
    *   i=<index>         interaction index written for the submitted text
    *   c=<index>         cmi.comments_from_learner index written for the submitted text
-   * Without s/n the whole body is the draft. Unknown keys are ignored.
    */
 
-  function lines(s) { return String(s == null ? "" : s).replace(/\r\n?/g, "\n"); }
-
-  function stamp(at) { return String(at == null ? "" : at).replace(/[^0-9A-Za-z:.+-]/g, "").slice(0, 30); }
+  var lines = Common.lines;
 
   function encode(state, flags) {
-    state = state || {};
     flags = flags || {};
-    var fields = [MAGIC];
-    var draft = lines(state.draft);
-    var body = draft;
-    if (state.submitted) {
-      var text = lines(state.submitted.text);
-      fields.push("s=" + stamp(state.submitted.at), "n=" + text.length);
-      body = text;
-      if (draft !== text) {
-        var most = Math.min(text.length, draft.length);
-        var p = 0;
-        while (p < most && text.charCodeAt(p) === draft.charCodeAt(p)) { p++; }
-        var q = 0;
-        while (q < most - p && text.charCodeAt(text.length - 1 - q) === draft.charCodeAt(draft.length - 1 - q)) { q++; }
-        fields.push("k=" + p + "," + q);
-        body += draft.slice(p, draft.length - q);
-      }
-    }
-    if (flags.interaction != null) { fields.push("i=" + flags.interaction); }
-    if (flags.comment != null) { fields.push("c=" + flags.comment); }
-    return fields.join(";") + "\n" + body;
+    return Common.encode(state, [].concat(flags.interaction != null ? ["i=" + flags.interaction] : [], flags.comment != null ? ["c=" + flags.comment] : []));
   }
 
-  function index(v) { return /^\d+$/.test(v || "") ? parseInt(v, 10) : null; }
-
   function decode(data) {
-    data = lines(data);
-    var end = data.indexOf("\n");
-    if (end < 0) { return null; }
-    var head = data.slice(0, end).split(";");
-    if (head[0] !== MAGIC) { return null; }
-    var f = {};
-    for (var i = 1; i < head.length; i++) {
-      var eq = head[i].indexOf("=");
-      if (eq > 0) { f[head[i].slice(0, eq)] = head[i].slice(eq + 1); }
-    }
-    var body = data.slice(end + 1);
-    var out = { draft: body, submitted: null, interaction: index(f.i), comment: index(f.c) };
-    var n = index(f.n);
-    if (n != null) {
-      var text = body.slice(0, n);
-      out.submitted = { text: text, at: f.s || "" };
-      out.draft = text;
-      var k = /^(\d+),(\d+)$/.exec(f.k || "");
-      if (k) {
-        out.draft = text.slice(0, +k[1]) + body.slice(n) + text.slice(text.length - +k[2]);
-      }
-    }
-    return out;
+    var d = Common.decode(data);
+    if (!d) { return null; }
+    return { draft: d.draft, submitted: d.submitted, interaction: Common.index(d.fields.i), comment: Common.index(d.fields.c) };
   }
 
   /* ---------- text for learner_response and comments ----------
@@ -325,7 +244,7 @@
         return [what + ": the text is too long for the LMS to keep (at most " + SUSPEND_MAX +
           " characters of saved work fit, and your answer and your draft count together)."];
       }
-      if (data !== stored.suspend && !(data === MAGIC + "\n" && !stored.suspend)) {   // nothing to keep yet
+      if (data !== stored.suspend && !(data === Common.encode({}) && !stored.suspend)) {   // nothing to keep yet
         var e = set("cmi.suspend_data", data, what);
         if (e) { errors.push(e); } else { stored.suspend = data; dirty = true; }
       }

@@ -13,8 +13,11 @@ from pathlib import Path
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import LOCAL_RUNTIME, Target, offline_problems, runtime_file, runtime_path
+from scorm_builder.targets.base import Target, offline_problems, runtime_file, runtime_path
 from scorm_builder.targets.scorm12_manifest import ManifestItem, ManifestSpec
+
+COMMON_RUNTIME = "scorm-common.js"
+"""Finding the API and the suspend_data layout, shared by both editions' runtimes."""
 
 
 def manifest_spec(plan: BuildPlan, all_files: set[str]) -> ManifestSpec:
@@ -40,12 +43,16 @@ class ScormTarget(Target):
     control_files: Callable[[], dict[str, bytes]]
 
     def info(self) -> TargetInfo:
-        return TargetInfo(name=self.name, runtime_scripts=(runtime_path(self.runtime), LOCAL_RUNTIME),
+        return TargetInfo(name=self.name, runtime_scripts=tuple(runtime_path(name) for name in self._scripts()),
                           max_reflection=self.max_reflection, standalone=False)
 
+    def _scripts(self) -> tuple[str, ...]:
+        """What the edition's pages load, in order: the shared SCORM helpers, the edition's adapter,
+        and the localStorage fallback for a launch outside any LMS."""
+        return (COMMON_RUNTIME, self.runtime, "local.js")
+
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
-        extra: dict[str, Content] = {runtime_path(self.runtime): runtime_file(self.runtime),
-                                     LOCAL_RUNTIME: runtime_file("local.js")}
+        extra: dict[str, Content] = {runtime_path(name): runtime_file(name) for name in self._scripts()}
         extra["imsmanifest.xml"] = type(self).build_manifest(manifest_spec(plan, set(files) | set(extra)))
         extra.update(type(self).control_files())
         return extra
