@@ -49,7 +49,13 @@ def test_remote_resource_refused(tmp_path: Path) -> None:
         zf.writestr("a.css", "@import 'http://fonts.example/f.css'; p{background:url(data:image/png;base64,AA)}")
     problems = offline_problems(archive)
     assert len(problems) == 3
-    assert problems[0].startswith("a.css: stylesheet loads 'http://fonts.example/f.css'")
+    assert problems == [
+        "a.css:1: stylesheet @import loads 'http://fonts.example/f.css' from outside the package "
+        "(ship the file in the package instead)",
+        "index.html:1: <img> src loads '//x/y.png' from outside the package (ship the file in the package instead)",
+        "index.html:1: <link> href loads 'https://cdn.example/x.css' from outside the package "
+        "(ship the file in the package instead)",
+    ]
 
 
 def test_web_zip_layout(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from scorm_builder.models import MEDIA_TYPES
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import Target, offline_problems, runtime_file
+from scorm_builder.targets.base import Target, runtime_file
 from scorm_builder.targets.xapi_manifests import (
     TYPE_COURSE,
     TYPE_INTERACTION,
@@ -72,4 +72,4 @@ class XapiTarget(Target):
     def check(self, zip_path: Path) -> list[str]:
         from scorm_builder.validate import validate_package
 
-        return validate_package(zip_path) + offline_problems(zip_path)
+        return validate_package(zip_path)  # validate runs the remote-load scan of offline_problems too
