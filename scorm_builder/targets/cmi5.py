@@ -25,7 +25,8 @@ class Cmi5Target(Target):
 
     def info(self) -> TargetInfo:
         return TargetInfo(name=self.name, runtime_scripts=tuple(path for _, path in self.scripts),
-                          max_reflection=None, standalone=False, course_nav=False, activity_ids=True)
+                          max_reflection=None, standalone=False, course_nav=False, activity_ids=True,
+                          lrs=True)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
         extra: dict[str, Content] = {path: runtime_file(source) for source, path in self.scripts}

@@ -61,7 +61,8 @@ class XapiTarget(Target):
 
     def info(self) -> TargetInfo:
         return TargetInfo(name=self.name, runtime_scripts=tuple(path for _, path in self.scripts),
-                          max_reflection=None, standalone=False, course_nav=True, activity_ids=True)
+                          max_reflection=None, standalone=False, course_nav=True, activity_ids=True,
+                          lrs=True)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
         extra: dict[str, Content] = {path: runtime_file(source) for source, path in self.scripts}
