@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from scorm_builder.errors import Location, SourceError
+from scorm_builder.source_limits import MAX_YAML_BYTES, check_yaml_events, read_capped
 
 KeyPath = tuple[str | int, ...]
 
@@ -40,11 +41,10 @@ class SourceMap:
 def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Parse a YAML file into plain values plus a SourceMap; syntax errors name the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_YAML_BYTES, "a YAML file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(Location(path), "is not UTF-8 text", "save the file as UTF-8") from exc
-    except OSError as exc:
-        raise SourceError(Location(path), f"cannot be read: {exc.strerror}") from exc
+    check_yaml_events(text, path)  # no aliases, bounded depth: before any node is built
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
