@@ -105,8 +105,8 @@ def check_yaml_events(text: str, path: Path) -> None:
                                       "course.yml and step.yml need only a few levels; check the indentation")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError:
-        return  # the syntax error is reported by the loader itself, with its position
+    except yaml.YAMLError:
+        return  # a syntax error or a character YAML refuses: the loader reports it, with its position
 
 
 def check_inside(course_dir: Path, path: Path, where: Location, what: str) -> None:
