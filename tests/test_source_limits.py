@@ -170,3 +170,10 @@ def test_a_templates_folder_linked_from_outside(course: Path, tmp_path: Path) ->
     assert load_error(course) == (f"{course / 'templates'}: templates folder '{course / 'templates'}' is outside "
                                   f"the course folder {course} (a symbolic link leads it to {elsewhere}) (keep every "
                                   "source file inside the course folder (copy it in, do not link it))")
+
+
+def test_a_control_character_in_yaml_names_its_place(course: Path) -> None:
+    step_yml = step_dir(course) / "step.yml"
+    step_yml.write_text("title: Handing\x1f over\n", "utf-8")
+    assert load_error(course) == (f"{step_yml}:1:15: character U+001F is not allowed in YAML (remove it (most "
+                                  "editors do not show it), or write it as an escape in double quotes)")
