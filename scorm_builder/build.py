@@ -85,7 +85,7 @@ def build_course(course_dir: Path, targets: list[str], out_dir: Path, strict: bo
             zipped = stage_zip(out_dir / target.archive_name(loaded.course.id), files, check=target.check)
             staged.append((name, zipped, len(files), time.perf_counter() - started))
     except BaseException:
-        for _, zipped, _, _ in staged:
+        for _, zipped, _, _ in reversed(staged):  # the first one staged made the folder: it goes last
             zipped.discard()
         raise
     for name, zipped, entries, seconds in staged:

@@ -153,15 +153,21 @@ def add_step(course_dir: Path, step_id: str) -> None:
 
 @cli.command()
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate(package: Path) -> None:
-    """Check a SCORM 1.2 or SCORM 2004 package (ours or another tool's); one line per problem."""
-    from scorm_builder.validate import validate_package
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"ok", "package", "findings": [{"path", "line", "problem"}]} on stdout.')
+def validate(package: Path, as_json: bool) -> None:
+    """Check a SCORM 1.2/2004, xAPI or cmi5 package (ours or another tool's); one line per problem."""
+    from scorm_builder.validate import package_findings
 
-    problems = validate_package(package)
-    if problems:
-        click.echo("\n".join(problems))
-        sys.exit(1)
-    click.echo(f"{package}: valid SCORM package")
+    findings = package_findings(package)
+    if as_json:
+        click.echo(json.dumps({"ok": not findings, "package": str(package),
+                               "findings": [f.as_json() for f in findings]}, indent=2))
+    elif findings:
+        click.echo("\n".join(str(f) for f in findings))
+    else:
+        click.echo(f"{package}: valid SCORM package")
+    sys.exit(1 if findings else 0)
 
 
 @cli.command()

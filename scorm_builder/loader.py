@@ -17,6 +17,7 @@ from scorm_builder.checks import check_course
 from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
 from scorm_builder.mediaprobe import MediaInfo, probe
 from scorm_builder.models import CAPTION_TYPES, Course, StepSource
+from scorm_builder.source_limits import check_inside, check_texts, read_source_text
 from scorm_builder.sourcemap import SourceMap, load_yaml
 from scorm_builder.transcript import Paragraph, SourceCue, cues_to_paragraphs, parse_transcript, read_cues
 
@@ -66,6 +67,7 @@ def load_course(course_dir: Path) -> LoadedCourse:
     if not course_file.is_file():
         raise SourceError(Location(course_file), "course file not found",
                           f"a course folder needs a {COURSE_FILE}; see the README's course format")
+    check_inside(course_dir, course_file, Location(course_file), "course file")
     data, smap = load_yaml(course_file)
     course = _validate(Course, data, smap)
     steps = []
@@ -75,6 +77,8 @@ def load_course(course_dir: Path) -> LoadedCourse:
             steps.append(_load_step(course_dir, step_id, smap.locate(("steps", index))))
     _raise_found(errors)
     templates = course_dir / "templates"
+    if templates.is_dir():
+        check_inside(course_dir, templates, Location(templates), "templates folder")
     loaded = LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None)
     return replace(loaded, warnings=tuple(check_course(loaded)))
 
@@ -107,6 +111,7 @@ def _raise_found(found: list[SourceError | SourceErrors]) -> None:
 def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedStep:
     step_dir = course_dir / "steps" / step_id
     step_file = step_dir / STEP_FILE
+    check_inside(course_dir, step_file, listed_at, "step file")
     if not step_file.is_file():
         raise SourceError(listed_at, f"step '{step_id}' has no {step_file.relative_to(course_dir)}",
                           "create it or remove the step from the list")
@@ -132,13 +137,16 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
             text = _read_text(transcript_path)
             if transcript_path.suffix.lower() in CAPTION_TYPES:
                 timed = tuple(read_cues(text, transcript_path))
+                check_texts(transcript_path, ((c.line, c.text) for c in timed), "cue")
                 paragraphs = tuple(cues_to_paragraphs(timed))
             else:
                 paragraphs = tuple(parse_transcript(text, transcript_path))
+            check_texts(transcript_path, ((p.line, p.text) for p in paragraphs))
     if source.captions:
         with _Problems(errors):
             captions_path = _existing(step_dir, source.captions, smap, ("captions",))
             timed = tuple(read_cues(_read_text(captions_path), captions_path))
+            check_texts(captions_path, ((c.line, c.text) for c in timed), "cue")
             if not source.transcript:
                 paragraphs = tuple(cues_to_paragraphs(timed))
     elif timed:
@@ -172,10 +180,7 @@ def _existing(step_dir: Path, relative: str, smap: SourceMap, key: tuple[str, ..
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(Location(path), "is not UTF-8 text", "save the file as UTF-8") from exc
+    return read_source_text(path)  # at most 1 MiB (source_limits)
 
 
 def _validate(model: type[Model], data: Any, smap: SourceMap) -> Model:

@@ -35,9 +35,11 @@ def zip_timestamp() -> tuple[int, int, int, int, int, int]:
 class StagedZip:
     """A checked zip in a temporary file beside its destination, waiting to be moved into place."""
 
-    def __init__(self, temp: Path, destination: Path) -> None:
+    def __init__(self, temp: Path, destination: Path, created: tuple[Path, ...] = ()) -> None:
         self.temp = temp
         self.destination = destination
+        self.created = created
+        """Folders made for this zip (deepest first); ``discard`` removes those left empty."""
 
     def commit(self) -> Path:
         """Move the zip into place (atomic on one file system)."""
@@ -52,15 +54,21 @@ class StagedZip:
     def discard(self) -> None:
         """Remove the temporary file; nothing of this package is left behind."""
         self.temp.unlink(missing_ok=True)
+        for folder in self.created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: another package of the run is still staged there, or the user's files
 
 
 def stage_zip(destination: Path, files: Mapping[str, Content],
               check: Callable[[Path], list[str]] | None = None) -> StagedZip:
     """Write ``files`` to a temporary zip next to ``destination`` and check it; problems abort."""
+    created = tuple(p for p in (destination.parent, *destination.parent.parents) if not p.exists())
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
     os.close(handle)
-    staged = StagedZip(Path(temp_name), destination)
+    staged = StagedZip(Path(temp_name), destination, created)
     try:
         _write(staged.temp, files)
         problems = check(staged.temp) if check else []

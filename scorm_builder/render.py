@@ -35,6 +35,8 @@ class TargetInfo:
     """Pages link to each other (contents page, Previous/Next): the LMS launches the course once."""
     activity_ids: bool = False
     """Pages carry their xAPI activity ids (``page_data["activity"]``) for an xAPI/cmi5 runtime."""
+    lrs: bool = False
+    """The runtime sends to a server named at launch (an xAPI LRS): the pages' CSP allows connect-src to it."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _course_context(plan: BuildPlan) -> dict[str, Any]:
 
 def _target(target: TargetInfo) -> dict[str, Any]:
     return {"name": target.name, "runtime_scripts": list(target.runtime_scripts),
-            "max_reflection": target.max_reflection}
+            "max_reflection": target.max_reflection, "lrs": target.lrs}
 
 
 def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from scorm_builder.errors import Location, SourceError
+from scorm_builder.source_limits import MAX_YAML_BYTES, check_yaml_events, read_capped
 
 KeyPath = tuple[str | int, ...]
 
@@ -40,12 +41,14 @@ class SourceMap:
 def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Parse a YAML file into plain values plus a SourceMap; syntax errors name the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, MAX_YAML_BYTES, "a YAML file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(Location(path), "is not UTF-8 text", "save the file as UTF-8") from exc
-    except OSError as exc:
-        raise SourceError(Location(path), f"cannot be read: {exc.strerror}") from exc
-    loader = yaml.SafeLoader(text)
+    check_yaml_events(text, path)  # no aliases, bounded depth: before any node is built
+    try:
+        loader = yaml.SafeLoader(text)  # refuses a control character YAML does not allow, at once
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc) from exc
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -53,6 +56,8 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         raise SourceError(where, f"YAML syntax error: {exc.problem or exc.context}",
                           "check indentation, colons and quotes") from exc
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc) from exc
     finally:
         loader.dispose()
     smap = SourceMap(path)
@@ -60,6 +65,13 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         smap.positions[()] = (1, 1)
         return None, smap
     return _build(node, (), smap, yaml.SafeLoader("")), smap
+
+
+def _reader_error(path: Path, text: str, exc: yaml.reader.ReaderError) -> SourceError:
+    line = text.count("\n", 0, exc.position) + 1
+    col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    return SourceError(Location(path, line, col), f"character U+{exc.character:04X} is not allowed in YAML",
+                       "remove it (most editors do not show it), or write it as an escape in double quotes")
 
 
 def _build(node: yaml.Node, key_path: KeyPath, smap: SourceMap, loader: yaml.SafeLoader) -> Any:

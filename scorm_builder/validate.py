@@ -18,13 +18,14 @@ import re
 import stat
 import urllib.parse
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from scorm_builder import validate_scorm2004
+from scorm_builder import remote_loads, validate_scorm2004, zip_limits
 from scorm_builder.xmlschema import (
     MAX_XML_BYTES,
     NS_ADLCP,
@@ -54,15 +55,34 @@ _VTT_TIMING = re.compile(rf"({_VTT_TIME})[ \t]+-->[ \t]+({_VTT_TIME})(?:[ \t].*)
 _NS_SHORT = {f"{{{NS_IMSCP}}}": "", f"{{{NS_ADLCP}}}": "adlcp:", f"{{{NS_IMSMD}}}": "imsmd:"}
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``path`` is the zip itself or an entry inside it; ``line`` is 1-based or None."""
+
+    path: str
+    line: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.problem}"
+
+    def as_json(self) -> dict[str, str | int | None]:
+        return {"path": self.path, "line": self.line, "problem": self.problem}
+
+
 @dataclass
 class _Report:
-    """Collects problem lines in the order they are found."""
+    """Collects problems in the order they are found."""
 
-    lines: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def add(self, path: str, problem: str, line: int | None = None) -> None:
-        where = f"{path}:{line}" if line else path
-        self.lines.append(f"{where}: {problem}")
+        self.findings.append(Finding(path, line or None, problem))
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(f) for f in self.findings]
 
 
 def validate_package(zip_path: Path) -> list[str]:
@@ -71,31 +91,40 @@ def validate_package(zip_path: Path) -> list[str]:
     A zip with ``imsmanifest.xml`` is checked as SCORM (1.2 here, 2004 by ``validate_scorm2004``), one
     with ``tincan.xml`` or ``cmi5.xml`` (and no manifest) as an xAPI-family package (``validate_xapi``).
     """
+    return [str(f) for f in package_findings(zip_path)]
+
+
+def package_findings(zip_path: Path) -> list[Finding]:
+    """The problems of ``validate_package`` as records (for ``validate --json``)."""
     report = _Report()
     try:
         zf = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
         report.add(str(zip_path), f"cannot open as a zip file ({exc})")
-        return report.lines
+        return report.findings
     with zf:
-        _check_package(zf, report)
-    return report.lines
+        _check_package(zf, report, str(zip_path))
+    return report.findings
 
 
-def _check_package(zf: zipfile.ZipFile, report: _Report) -> None:
+def _check_package(zf: zipfile.ZipFile, report: _Report, zip_name: str = "package") -> None:
     """Run every check on an open zip, in a fixed order so output is stable."""
+    if not zip_limits.check_central_directory(zf.infolist(), zip_name, report.add):
+        return  # a zip bomb or a flood of entries: nothing is expanded, nothing else is checked
     files = _check_entries(zf, report)
     if MANIFEST not in files and (kind := xapi_descriptor(files)):
         from scorm_builder.validate_xapi import check_xapi_package
 
         check_xapi_package(zf, files, kind, report)
         _check_captions(zf, files, report)
+        _check_remote_loads(zf, files, report)
         return
     manifest_tree = _read_manifest(zf, files, report)
     referenced: set[str] = set()
     if manifest_tree is not None:
         referenced = _check_manifest(manifest_tree, files, report)
     _check_captions(zf, files, report)
+    _check_remote_loads(zf, files, report)
     if manifest_tree is not None:
         for name in sorted(files):
             if name == MANIFEST or name in referenced or _is_control_file(name):
@@ -117,6 +146,7 @@ def xapi_descriptor(files: Iterable[str]) -> str | None:
 def _check_entries(zf: zipfile.ZipFile, report: _Report) -> dict[str, zipfile.ZipInfo]:
     """Report unsafe or junk entries; return the safe, regular file entries by name."""
     files: dict[str, zipfile.ZipInfo] = {}
+    folded_names: dict[str, str] = {}
     junk: dict[str, int] = {}
     for info in zf.infolist():
         name = info.filename
@@ -141,6 +171,14 @@ def _check_entries(zf: zipfile.ZipFile, report: _Report) -> dict[str, zipfile.Zi
         if name in files:
             report.add(name, "appears more than once in the zip; which copy an LMS extracts is undefined")
             continue
+        folded = zip_limits.fold(name)
+        if folded in folded_names:
+            other = folded_names[folded]
+            shown = repr(other) if name.isascii() and other.isascii() else f"{other!a} ({name!a} here)"
+            report.add(name, f"differs from {shown} only in letter case or Unicode form; "
+                       "on Windows and macOS one overwrites the other when extracted (rename one)")
+            continue
+        folded_names[folded] = name
         files[name] = info
     for key, count in sorted(junk.items()):
         report.add(key, f"operating-system clutter ({count} entr{'y' if count == 1 else 'ies'}); remove it")
@@ -167,8 +205,8 @@ def _is_control_file(name: str) -> bool:
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes | None:
     """Read at most ``cap`` bytes after decompression; None if the entry is bigger (zip bombs)."""
-    with zf.open(info) as fh:
-        data = fh.read(cap + 1)
+    with zf.open(info) as fh:  # never more than the central directory declares, nor than the cap
+        data = fh.read(min(cap, info.file_size) + 1)
     return None if len(data) > cap else data
 
 
@@ -455,6 +493,25 @@ def _check_href(
     hint = f" (the zip has {same_case[0]!r}: names are case-sensitive on the LMS server)" if same_case else ""
     report.add(source, f"{label}: file {path!r} is not in the package{hint}", line)
     return None
+
+
+# --- remote loads ----------------------------------------------------------------------------
+
+
+def _check_remote_loads(zf: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], report: _Report) -> None:
+    """Every HTML, CSS and JS file: nothing may be loaded from outside the package (``remote_loads``)."""
+    for name in sorted(n for n in files if remote_loads.is_scanned(n)):
+        try:
+            data = _read_capped(zf, files[name], zip_limits.MAX_SCANNED_BYTES)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+            report.add(name, f"cannot be read from the zip ({exc})")
+            continue
+        if data is None:
+            report.add(name, f"larger than {zip_limits.MAX_SCANNED_BYTES} bytes; too large to check for remote "
+                       "loads, so it is refused")
+            continue
+        for found in remote_loads.scan(name, data):
+            report.add(found.path, found.problem, found.line)
 
 
 # --- captions --------------------------------------------------------------------------------

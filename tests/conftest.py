@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from tests.support.csp import install as _csp_friendly_waits
+
+_csp_friendly_waits()  # the pages' CSP forbids the eval Playwright's wait_for_function uses (tests/support/csp.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
-import lxml.html
-
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
+from scorm_builder.remote_loads import is_scanned, scan
 from scorm_builder.render import TargetInfo
-
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.IGNORECASE)
-_FETCHING_ATTRS = ("src", "poster", "data")
 
 
 def runtime_file(name: str) -> bytes:
@@ -58,39 +52,13 @@ class Target(ABC):
 
 
 def offline_problems(zip_path: Path) -> list[str]:
-    """Any page or stylesheet that would fetch something from outside the package."""
+    """Any page, stylesheet or script that would fetch something from outside the package.
+
+    The scan is ``remote_loads``, the same one ``validate`` runs, so the build and the validator agree.
+    """
     problems: list[str] = []
     with zipfile.ZipFile(zip_path) as archive:
-        names = set(archive.namelist())
-        for name in sorted(names):
-            if name.endswith(".html"):
-                problems += _html_problems(name, archive.read(name))
-            elif name.endswith(".css"):
-                problems += _css_problems(name, archive.read(name).decode("utf-8", "replace"))
-    return problems
-
-
-def _html_problems(name: str, data: bytes) -> list[str]:
-    problems = []
-    root = lxml.html.fromstring(data)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        urls = [element.get(attr) for attr in _FETCHING_ATTRS]
-        if element.tag == "link":
-            urls.append(element.get("href"))
-        for url in urls:
-            if url and _REMOTE.match(url) and not url.startswith(("data:", "blob:")):
-                problems.append(f"{name}: <{element.tag}> loads '{url}' from outside the package")
-        if element.tag == "style" and element.text:
-            problems += _css_problems(name, element.text)
-    return problems
-
-
-def _css_problems(name: str, text: str) -> list[str]:
-    problems = []
-    for match in _CSS_URL.finditer(text):
-        url = (match.group(1) or match.group(2) or "").strip()
-        if _REMOTE.match(url) and not url.startswith("data:"):
-            problems.append(f"{name}: stylesheet loads '{url}' from outside the package")
+        for name in sorted(archive.namelist()):
+            if is_scanned(name):
+                problems += [str(found) for found in scan(name, archive.read(name))]
     return problems

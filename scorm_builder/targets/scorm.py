@@ -13,7 +13,7 @@ from pathlib import Path
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import Target, offline_problems, runtime_file, runtime_path
+from scorm_builder.targets.base import Target, runtime_file, runtime_path
 from scorm_builder.targets.scorm12_manifest import ManifestItem, ManifestSpec
 
 COMMON_RUNTIME = "scorm-common.js"
@@ -60,4 +60,4 @@ class ScormTarget(Target):
     def check(self, zip_path: Path) -> list[str]:
         from scorm_builder.validate import validate_package
 
-        return validate_package(zip_path) + offline_problems(zip_path)
+        return validate_package(zip_path)  # validate runs the remote-load scan of offline_problems too

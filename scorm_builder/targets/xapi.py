@@ -16,7 +16,7 @@ from scorm_builder.models import MEDIA_TYPES
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.render import TargetInfo
-from scorm_builder.targets.base import Target, offline_problems, runtime_file
+from scorm_builder.targets.base import Target, runtime_file
 from scorm_builder.targets.xapi_manifests import (
     TYPE_COURSE,
     TYPE_INTERACTION,
@@ -61,7 +61,8 @@ class XapiTarget(Target):
 
     def info(self) -> TargetInfo:
         return TargetInfo(name=self.name, runtime_scripts=tuple(path for _, path in self.scripts),
-                          max_reflection=None, standalone=False, course_nav=True, activity_ids=True)
+                          max_reflection=None, standalone=False, course_nav=True, activity_ids=True,
+                          lrs=True)
 
     def extra_files(self, plan: BuildPlan, files: Mapping[str, Content]) -> dict[str, Content]:
         extra: dict[str, Content] = {path: runtime_file(source) for source, path in self.scripts}
@@ -72,4 +73,4 @@ class XapiTarget(Target):
     def check(self, zip_path: Path) -> list[str]:
         from scorm_builder.validate import validate_package
 
-        return validate_package(zip_path) + offline_problems(zip_path)
+        return validate_package(zip_path)  # validate runs the remote-load scan of offline_problems too
