@@ -201,7 +201,7 @@ def runtime_page(browser: Any) -> Iterator[Any]:
     """A blank page with every runtime script loaded (their helpers are on window)."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        names = ("scorm12.js", "scorm2004.js", "xapi-core.js", "local.js")
+        names = ("scorm-common.js", "scorm12.js", "scorm2004.js", "xapi-core.js", "local.js")
         for name in names:
             (root / name).write_bytes(runtime_file(name))
         scripts = "".join(f'<script src="{name}"></script>' for name in names)
