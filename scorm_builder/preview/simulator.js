@@ -18,7 +18,7 @@
   var modeEl = document.getElementById("sim-mode");
   var sim = window.simulator = {
     target: target, calls: [], statements: [], record: null, status: "not attempted", generation: 0,
-    launches: 0, lms: null, registration: null, info: null, local: {}
+    launches: 0, launching: 0, lms: null, registration: null, info: null, local: {}
   };
 
   var MODES = {
@@ -150,7 +150,9 @@
     return fetch("/__preview/launch?mode=" + encodeURIComponent(mode) + (fresh ? "&fresh=1" : ""))
       .then(function (r) { return r.json(); })
       .then(function (answer) {
-        sim.registration = new URL(answer.url).searchParams.get("registration");
+        var params = new URL(answer.url).searchParams;
+        sim.registration = params.get("registration");
+        sim.activity = params.get("activityId") || params.get("activity_id") || sim.info.activity;
         return answer.url;
       });
   }
@@ -175,7 +177,7 @@
           add(parts, item.status >= 300);
           var verb = String((s.verb && s.verb.id) || "");
           if (ours && item.status < 300 && /\/(completed|passed)$/.test(verb) &&
-              s.object && s.object.id === sim.info.activity) {
+              s.object && s.object.id === sim.activity) {
             setStatus(verb.split("/").pop());
           } else if (ours && item.status < 300 && sim.status === "not attempted") {
             setStatus("incomplete");
@@ -222,7 +224,18 @@
     });
   }
 
+  var queue = Promise.resolve();
+
+  /* Launches run one after the other (a mode change and a reset may come together). */
   function launch(fresh) {
+    sim.launching += 1;
+    queue = queue.then(function () { return launchNow(fresh); })
+      .catch(function (e) { note("Launch failed: " + e); })
+      .then(function () { sim.launching -= 1; });
+    return queue;
+  }
+
+  function launchNow(fresh) {
     var mode = modeEl.value;
     return blank().then(function () {
       if (fresh) {
