@@ -125,7 +125,9 @@ def test_preview_learner_flow_rebuild_and_build_error(page: Any, tmp_path: Path,
             assert 'Terminate("") → "true" error 0' in log
         elif target in ("xapi", "cmi5"):
             assert re.search(r"200 \S*completed", log), log
-            assert "terminated" in log
+            page.wait_for_function("simulator.statements.some(s => /terminated$/.test(s.statement.verb.id))",
+                                   timeout=20000)
+            assert "200 terminated" in page.text_content("#sim-log")
         else:
             assert "localStorage scorm-builder:kind-handovers:handover-conversation" in log
         if target == "scorm12":  # the README's picture: SCORM_BUILDER_SCREENSHOT=1 writes docs/preview.png

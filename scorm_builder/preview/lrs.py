@@ -89,11 +89,16 @@ class Ralph:
             "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(workdir / "statements"),
             "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": "1000",
         })
-        subprocess.run(
-            [sys.executable, "-m", "ralph", "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-             "-M", "mailto:lms@example.org", "-w"],
-            env=self.env, check=True, capture_output=True, timeout=120,
-        )
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "ralph", "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
+                 "-M", "mailto:lms@example.org", "-w"],
+                env=self.env, check=True, capture_output=True, timeout=120,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            output = getattr(error, "stderr", b"") or b""
+            raise LrsFailed(f"the local LRS (ralph) could not write its users: {output.decode(errors='replace')[-500:]}"
+                            ) from error
 
     def start(self, timeout: float = 60.0) -> None:
         if self.process is not None:
