@@ -404,3 +404,15 @@ def test_preview_state_reports_a_first_build_that_fails(tmp_path: Path) -> None:
             time.sleep(0.3)
             state = json.loads(urllib.request.urlopen(url + "__preview/state", timeout=10).read())
         assert state["ok"] is True and state["launch"] == "index.html" and state["generation"] >= 2
+
+
+@pytest.mark.parametrize(("target", "initialize"), [("scorm12", "LMSInitialize"), ("scorm2004", "Initialize")])
+def test_initialize_without_its_empty_string_is_refused(both: Any, target: str, initialize: str) -> None:
+    """The argument must be "" (Moodle checks it too); scorm-again accepts a missing one."""
+    result = both.evaluate("""([target, fn]) => {
+      const ours = new ScormBuilderLms.Lms(target, {values: {}}).api();
+      const again = target === "scorm12" ? new Scorm12API({logLevel: 5}) : new Scorm2004API({logLevel: 5});
+      const last = target === "scorm12" ? "LMSGetLastError" : "GetLastError";
+      return [[ours[fn](), ours[last]()], [again[fn](), String(again[last]())]];
+    }""", [target, initialize])
+    assert result == [["false", "201"], ["true", "0"]]
