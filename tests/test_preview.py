@@ -81,23 +81,15 @@ REFLECTION = ('I think "compassion" matters most when staff are tired — that i
 REPLAY = """([target, first, calls]) => {
   const api = target === "scorm12" ? new Scorm12API({autocommit: false, lmsCommitUrl: false, logLevel: 5})
                                    : new Scorm2004API({autocommit: false, lmsCommitUrl: false, logLevel: 5});
-  api.loadFromFlattenedJSON(first, "");
+  const cmi = Object.fromEntries(Object.entries(first).filter(([k]) => k.startsWith("cmi.")));
+  api.loadFromFlattenedJSON(cmi, "");
+  for (const [k, v] of Object.entries(first)) {
+    if (k.startsWith("adl.nav.request_valid.")) { api.adl.nav.request_valid[k.split(".").pop()] = v; }
+  }
   const lastError = target === "scorm12" ? "LMSGetLastError" : "GetLastError";
   const answers = calls.map(c => { const ret = api[c.fn].apply(api, c.args); return [ret, String(api[lastError]())]; });
   return {answers, flat: JSON.parse(JSON.stringify(api.getFlattenedCMI()))};
 }"""
-
-FIRST = """() => {
-  const first = simulator.target === "scorm12"
-    ? {"cmi.core.student_id": "preview-learner", "cmi.core.student_name": "Learner, Preview",
-       "cmi.core.entry": "ab-initio", "cmi.core.lesson_status": "not attempted", "cmi.core.credit": "credit",
-       "cmi.core.total_time": "0000:00:00", "cmi.core.lesson_mode": "normal"}
-    : {"cmi.learner_id": "preview-learner", "cmi.learner_name": "Learner, Preview", "cmi.entry": "ab-initio",
-       "cmi.completion_status": "not attempted", "cmi.success_status": "unknown", "cmi.credit": "credit",
-       "cmi.mode": "normal"};
-  return first;
-}"""
-
 
 def protocol_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in calls if c["error"] is not None]
@@ -162,7 +154,7 @@ def replay_against_scorm_again(page: Any) -> None:
     calls = protocol_calls(page.evaluate("simulator.calls"))
     target = page.evaluate("simulator.target")
     page.add_script_tag(path=str(SCORM_AGAIN))
-    replay = page.evaluate(REPLAY, [target, page.evaluate(FIRST), calls])
+    replay = page.evaluate(REPLAY, [target, page.evaluate("simulator.loaded"), calls])
     ours = [[c["ret"], c["error"]] for c in calls]
     theirs = replay["answers"]
     assert len(calls) > 10
@@ -416,3 +408,25 @@ def test_initialize_without_its_empty_string_is_refused(both: Any, target: str, 
       return [[ours[fn](), ours[last]()], [again[fn](), String(again[last]())]];
     }""", [target, initialize])
     assert result == [["false", "201"], ["true", "0"]]
+
+
+def test_scorm2004_course_of_two_scos_is_sequenced(page: Any, tmp_path: Path) -> None:
+    """Next in the first SCO: adl.nav.request continue, Terminate, and the simulator launches the second."""
+    from scorm_builder.scaffold import add_step
+
+    course = copy_example(tmp_path)
+    add_step(course, "second-step")
+    with running_preview(course, "scorm2004", tmp_path) as url:
+        page.goto(url)
+        frame = package(page)
+        assert page.evaluate("simulator.info.scos.length") == 2
+        assert page.evaluate("simulator.lms.values()['adl.nav.request_valid.continue']") == "true"
+        frame.click("#sb-lmsnav-next")
+        page.wait_for_function("simulator.sco === 1 && !simulator.launching")
+        frame = package(page)
+        assert "second-step" in frame.url
+        calls = page.evaluate("simulator.calls")
+        assert ["adl.nav.request", "continue"] in [c["args"] for c in calls]
+        assert page.evaluate("simulator.lms.values()['adl.nav.request_valid.previous']") == "true"
+        assert page.evaluate("simulator.lms.values()['adl.nav.request_valid.continue']") == "false"
+        assert "SCO 2 of 2" in page.text_content("#sim-log")

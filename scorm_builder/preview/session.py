@@ -68,28 +68,35 @@ def course_files(course_dir: Path) -> Snapshot:
     return found
 
 
-def launch_info(package: Path, target: str) -> dict[str, str]:
-    """The package's launch page (and activity ids for xAPI/cmi5), read from its manifest."""
-    def first(path: Path, xpath: str) -> str:
+def launch_info(package: Path, target: str) -> dict[str, Any]:
+    """The package's launch page (and activity ids for xAPI/cmi5, every SCO for SCORM), from its manifest."""
+    def read(name: str) -> Any:
+        path = package / name
         if not path.is_file():
-            return ""
-        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-        found = tree.xpath(xpath)
+            return None
+        return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+
+    def first(tree: Any, xpath: str) -> str:
+        found = tree.xpath(xpath) if tree is not None else []
         return str(found[0]).strip() if found else ""
 
     if target == "xapi":
-        manifest = package / "tincan.xml"
-        return {"launch": first(manifest, "//*[local-name()='activity'][1]/*[local-name()='launch']/text()"),
-                "activity": first(manifest, "//*[local-name()='activity'][1]/@id")}
+        tincan = read("tincan.xml")
+        return {"launch": first(tincan, "//*[local-name()='activity'][1]/*[local-name()='launch']/text()"),
+                "activity": first(tincan, "//*[local-name()='activity'][1]/@id")}
     if target == "cmi5":
-        manifest = package / "cmi5.xml"
-        return {"launch": first(manifest, "//*[local-name()='au'][1]/*[local-name()='url']/text()"),
-                "activity": first(manifest, "//*[local-name()='au'][1]/@id")}
+        cmi5 = read("cmi5.xml")
+        return {"launch": first(cmi5, "//*[local-name()='au'][1]/*[local-name()='url']/text()"),
+                "activity": first(cmi5, "//*[local-name()='au'][1]/@id")}
     if target in SCORM_TARGETS:
-        manifest = package / "imsmanifest.xml"
-        ref = first(manifest, "//*[local-name()='item'][@identifierref][1]/@identifierref")
-        href = first(manifest, f"//*[local-name()='resource'][@identifier='{ref}']/@href") if ref else ""
-        return {"launch": href or "index.html"}
+        manifest = read("imsmanifest.xml")
+        scos: list[str] = []
+        if manifest is not None:
+            for ref in manifest.xpath("//*[local-name()='item']/@identifierref"):
+                href = manifest.xpath("//*[local-name()='resource'][@identifier=$ref]/@href", ref=str(ref))
+                if href:
+                    scos.append(str(href[0]))
+        return {"launch": scos[0] if scos else "index.html", "scos": scos or ["index.html"]}
     return {"launch": "index.html"}
 
 
@@ -105,7 +112,7 @@ class PreviewState:
     course: str = ""
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    info: dict[str, str] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def as_json(self) -> dict[str, Any]:
@@ -147,6 +154,11 @@ class Preview:
         except ScormBuilderError as error:
             with state.lock:
                 state.generation, state.ok, state.errors = number, False, error_lines(error)
+            return False
+        except Exception as error:  # a bug, or a file vanishing mid-build: shown in the page, the preview goes on
+            with state.lock:
+                state.generation, state.ok = number, False
+                state.errors = [f"the build stopped unexpectedly: {type(error).__name__}: {error}"]
             return False
         finally:
             shutil.rmtree(out, ignore_errors=True)

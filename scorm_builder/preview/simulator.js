@@ -17,7 +17,7 @@
   var buildEl = document.getElementById("sim-build");
   var modeEl = document.getElementById("sim-mode");
   var sim = window.simulator = {
-    target: target, calls: [], statements: [], record: null, status: "not attempted", generation: 0,
+    target: target, calls: [], statements: [], record: null, records: {}, sco: 0, status: "not attempted", generation: 0,
     launches: 0, launching: 0, lms: null, registration: null, info: null, local: {}
   };
 
@@ -39,7 +39,8 @@
     scorm2004: { "cmi.learner_id": "preview-learner", "cmi.learner_name": "Learner, Preview", "cmi.entry": "ab-initio",
       "cmi.completion_status": "not attempted", "cmi.success_status": "unknown", "cmi.credit": "credit" }
   };
-  var SESSION_ONLY = ["cmi.core.exit", "cmi.core.session_time", "cmi.exit", "cmi.session_time", "adl.nav.request"];
+  var SESSION_ONLY = ["cmi.core.exit", "cmi.core.session_time", "cmi.exit", "cmi.session_time", "adl.nav.request",
+    "adl.nav.request_valid.continue", "adl.nav.request_valid.previous"];
 
   MODES[target].forEach(function (m) {
     var option = document.createElement("option");
@@ -64,6 +65,17 @@
     parts.forEach(function (part) {
       if (typeof part === "string") { li.appendChild(document.createTextNode(part)); return; }
       var full = part.value;
+      if (part.label) {  // always folded: the whole of what was received, under a short label
+        var box = document.createElement("details");
+        var head = document.createElement("summary");
+        head.textContent = part.label;
+        var body = document.createElement("pre");
+        body.textContent = full;
+        box.appendChild(head);
+        box.appendChild(body);
+        li.appendChild(box);
+        return;
+      }
       if (full.length <= 160) { li.appendChild(document.createTextNode(JSON.stringify(full))); return; }
       var details = document.createElement("details");
       var summary = document.createElement("summary");
@@ -90,6 +102,7 @@
   function scormValues(mode) {
     var values = {};
     var key;
+    sim.record = sim.records[sim.sco] || null;
     var source = sim.record || FIRST[target];
     for (key in source) {
       if (SESSION_ONLY.indexOf(key) < 0) { values[key] = source[key]; }
@@ -99,6 +112,10 @@
     if (sim.record) { values[entryKey] = sim.record[exitKey] === "suspend" ? "resume" : ""; }
     values[target === "scorm12" ? "cmi.core.lesson_mode" : "cmi.mode"] = mode;
     values[target === "scorm12" ? "cmi.core.credit" : "cmi.credit"] = mode === "normal" ? "credit" : "no-credit";
+    if (target === "scorm2004") {  // the sequencer's answer for a course of SCOs in a row (flow)
+      values["adl.nav.request_valid.continue"] = sim.sco < scos().length - 1 ? "true" : "false";
+      values["adl.nav.request_valid.previous"] = sim.sco > 0 ? "true" : "false";
+    }
     return values;
   }
 
@@ -124,25 +141,34 @@
   }
 
   function launchScorm(mode) {
-    var lms = new window.ScormBuilderLms.Lms(target, { values: scormValues(mode) });
+    sim.loaded = scormValues(mode);  // what this launch starts from (the tests hand it to scorm-again too)
+    var lms = new window.ScormBuilderLms.Lms(target, { values: sim.loaded });
     lms.onCall = function (call) {
       if (lms !== sim.lms) { return; }
       sim.calls.push(call);
       showCall(call);
       setStatus(scormStatus(lms.values()));
     };
-    lms.onCommit = function (values) { if (lms === sim.lms) { sim.record = values; } };
+    var sco = sim.sco;
+    lms.onCommit = function (values) { if (lms === sim.lms) { sim.record = sim.records[sco] = values; } };
     lms.onTerminate = function (values) {
       var nav = values["adl.nav.request"];
-      if (lms === sim.lms && nav && nav !== "_none_") {
-        note("Navigation request " + nav + ": an LMS would now launch the SCO it names (the preview has one launch page).");
+      if (lms !== sim.lms || !nav || nav === "_none_") { return; }
+      var next = nav === "continue" ? sco + 1 : nav === "previous" ? sco - 1 : -1;
+      if (next >= 0 && next < scos().length) {
+        note("Navigation request " + nav + ": the LMS launches SCO " + (next + 1) + " of " + scos().length + ".");
+        setTimeout(function () { sim.sco = next; launch(false); }, 0);
+      } else {
+        note("Navigation request " + nav + ": the LMS would act on it now (exit, or a SCO the preview does not sequence).");
       }
     };
     sim.lms = lms;
     if (target === "scorm12") { window.API = lms.api(); } else { window.API_1484_11 = lms.api(); }
     setStatus(scormStatus(lms.values()));
-    return Promise.resolve("/pkg/" + sim.info.launch + "?preview=" + sim.launches);
+    return Promise.resolve("/pkg/" + scos()[sim.sco] + "?preview=" + sim.launches);
   }
+
+  function scos() { return (sim.info && sim.info.scos) || [sim.info.launch]; }
 
   /* ---------------------------------------------------------------- xAPI, cmi5 */
 
@@ -174,6 +200,7 @@
           var ours = !sim.registration || (s.context && s.context.registration === sim.registration);
           var parts = [String(item.status) + " " + verbName(s) + " " + ((s.object && s.object.id) || "")];
           if (s.result) { parts.push(" result "); parts.push({ value: JSON.stringify(s.result) }); }
+          parts.push({ value: JSON.stringify(s, null, 2), label: "the statement as received" });
           add(parts, item.status >= 300);
           var verb = String((s.verb && s.verb.id) || "");
           if (ours && item.status < 300 && /\/(completed|passed)$/.test(verb) &&
@@ -238,15 +265,20 @@
   function launchNow(fresh) {
     var mode = modeEl.value;
     return blank().then(function () {
+      if (sim.info && sim.sco >= scos().length) { sim.sco = 0; }
       if (fresh) {
         sim.record = null;
+        sim.records = {};
+        sim.sco = 0;
         sim.calls = [];
         clearLocal();
         log.textContent = "";
         setStatus("not attempted");
       }
       sim.launches += 1;
-      note((fresh ? "Fresh attempt" : "Relaunch") + ", mode " + mode + ", build " + sim.generation + ".");
+      var where = (target === "scorm12" || target === "scorm2004") && scos().length > 1
+        ? ", SCO " + (sim.sco + 1) + " of " + scos().length + " (" + scos()[sim.sco] + ")" : "";
+      note((fresh ? "Fresh attempt" : "Relaunch") + ", mode " + mode + ", build " + sim.generation + where + ".");
       var url;
       if (target === "scorm12" || target === "scorm2004") { url = launchScorm(mode); }
       else if (target === "xapi" || target === "cmi5") { url = launchLrs(mode, fresh); }
