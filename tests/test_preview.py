@@ -381,6 +381,7 @@ def test_xapi_preview_without_the_lrs_extra_says_how_to_install_it(tmp_path: Pat
 
 def test_preview_state_reports_a_first_build_that_fails(tmp_path: Path) -> None:
     import json
+    import urllib.error
     import urllib.request
 
     course = copy_example(tmp_path)
@@ -396,6 +397,35 @@ def test_preview_state_reports_a_first_build_that_fails(tmp_path: Path) -> None:
             time.sleep(0.3)
             state = json.loads(urllib.request.urlopen(url + "__preview/state", timeout=10).read())
         assert state["ok"] is True and state["launch"] == "index.html" and state["generation"] >= 2
+        for private in ("dist-1/", "pkg-2/index.html", "lrs/auth.json", "__preview/nothing.js"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(url + private, timeout=10)
+            assert refused.value.code == 404
+        assert urllib.request.urlopen(url + "pkg/index.html", timeout=10).status == 200
+
+
+def test_cmi5_launch_modes(page: Any, tmp_path: Path) -> None:
+    """Browse and Review relaunch the same registration with that launchMode in LMS.LaunchData."""
+    course = copy_example(tmp_path)
+    with running_preview(course, "cmi5", tmp_path) as url:
+        page.goto(url)
+        package(page)
+        assert page.eval_on_selector_all("#sim-mode option", "os => os.map(o => o.value)") == [
+            "Normal", "Browse", "Review"]
+        registration = page.evaluate("simulator.registration")
+        for mode in ("Browse", "Review"):
+            page.select_option("#sim-mode", mode)
+            page.wait_for_function("m => !simulator.launching && "
+                                   "document.getElementById('sim-package').src.includes('/pkg/') && "
+                                   "simulator.launches >= (m === 'Browse' ? 2 : 3)", arg=mode)
+            frame = package(page)
+            assert page.evaluate("simulator.registration") == registration
+            frame.wait_for_function("document.getElementById('sb-notice').textContent.length > 0")
+            notice = frame.text_content("#sb-notice").lower()
+            assert ("brows" if mode == "Browse" else "review") in notice, notice
+        page.click("#sim-reset")
+        page.wait_for_function("!simulator.launching && simulator.launches >= 4")
+        assert page.evaluate("simulator.registration") != registration
 
 
 @pytest.mark.parametrize(("target", "initialize"), [("scorm12", "LMSInitialize"), ("scorm2004", "Initialize")])

@@ -275,7 +275,11 @@ def handler_for(preview: Preview) -> type[RangeRequestHandler]:
         def _dispatch(self, method: str) -> None:
             if self._preview(method):
                 return
-            if preview.front is not None:
+            # only the package and the LRS front: the rest of the folder (the LRS's users file) stays private
+            path = urllib.parse.urlsplit(self.path).path
+            if not path.startswith(("/pkg/", "/xapi/", "/cmi5/")):
+                self._reply(404, b"not found", "text/plain")
+            elif preview.front is not None:
                 self._route(method)
             elif method == "GET":
                 super().do_GET()
