@@ -303,6 +303,12 @@ def handler_for(preview: Preview) -> type[RangeRequestHandler]:
         def do_DELETE(self) -> None:  # noqa: N802
             self._dispatch("DELETE")
 
+        def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflights concern the LRS front only
+            if preview.front is None:
+                self._reply(405, b"", "text/plain")
+            else:
+                super().do_OPTIONS()
+
     return Handler
 
 
