@@ -90,40 +90,46 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
 
 @cli.command()
 @click.argument("course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--target", default="web", show_default=True, type=click.Choice(TARGET_NAMES),
+              help="Package to preview; scorm12/scorm2004 run inside a simulated LMS, xapi/cmi5 against a "
+                   "local LRS (needs scorm-builder[lrs]).")
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
-def preview(course_dir: Path, port: int) -> None:
-    """Build the web package and serve it on 127.0.0.1 to check it before uploading."""
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+def preview(course_dir: Path, target: str, port: int, open_browser: bool) -> None:
+    """Build COURSE_DIR and serve it on 127.0.0.1 inside an LMS simulator; rebuilds when a file changes."""
     import tempfile
-    import zipfile
+    import webbrowser
 
-    from scorm_builder.build import build_course
-    from scorm_builder.preview import make_server, port_problem
+    from scorm_builder.preview import PortUnavailable
+    from scorm_builder.preview.lrs import LrsMissing
+    from scorm_builder.preview.session import preview_server
+
+    def built(ok: bool) -> None:
+        click.echo("rebuilt" if ok else "build failed (the errors are shown in the page)", err=True)
 
     with tempfile.TemporaryDirectory(prefix="scorm-builder-preview-") as tmp:
-        site = Path(tmp) / "site"
         try:
-            server = make_server(site, port)
-        except OSError as error:
-            click.echo(f"error: cannot listen on 127.0.0.1:{port}: {port_problem(error)}; "
-                       "choose another --port, or --port 0 to pick a free one", err=True)
+            with preview_server(course_dir, target, port, Path(tmp), on_build=built) as (session, server):
+                state = session.state.as_json()
+                for line in state["errors"]:
+                    click.echo(f"error: {line}", err=True)
+                for line in state["warnings"]:
+                    click.echo(line, err=True)
+                url = f"http://127.0.0.1:{server.server_address[1]}/"
+                click.echo(f"Previewing {state['course'] or course_dir} ({target}) at {url} (Ctrl+C to stop)",
+                           nl=True)
+                sys.stdout.flush()
+                if open_browser:
+                    webbrowser.open(url)
+                try:
+                    session.stopping.wait()
+                except KeyboardInterrupt:
+                    click.echo("stopped")
+        except (LrsMissing, PortUnavailable) as error:
+            click.echo(f"error: {error}", err=True)
             sys.exit(2)
-        try:
-            outcome = build_course(course_dir, ["web"], Path(tmp) / "dist")
         except ScormBuilderError as error:
-            server.server_close()
             _fail(error)
-        for warning in outcome.warnings:
-            click.echo(str(warning), err=True)
-        with zipfile.ZipFile(outcome.results[0].path) as archive:
-            archive.extractall(site)
-        click.echo(f"Previewing {outcome.course_id} at http://127.0.0.1:{server.server_address[1]}/ "
-                   "(Ctrl+C to stop)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped")
-        finally:
-            server.server_close()
 
 
 @cli.command()

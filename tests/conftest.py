@@ -45,7 +45,7 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def ralph_server() -> Iterator[Any]:
     """ralph-malph's LRS on 127.0.0.1 for the whole run."""
-    from tests.support.lrs import running_ralph
+    from scorm_builder.preview.lrs import running_ralph
 
     with running_ralph() as lrs:
         yield lrs

@@ -82,9 +82,11 @@ def test_preview_serves_the_web_build_with_ranges(tmp_path: Path) -> None:
             line = proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert match, line
-        page = urllib.request.urlopen(match.group(0) + "index.html", timeout=10).read().decode()
+        simulator = urllib.request.urlopen(match.group(0), timeout=10).read().decode()
+        assert 'id="sim-package"' in simulator
+        page = urllib.request.urlopen(match.group(0) + "pkg/index.html", timeout=10).read().decode()
         assert "Handing over with care" in page
-        video = match.group(0) + "media/handover-conversation/handover-conversation.mp4"
+        video = match.group(0) + "pkg/media/handover-conversation/handover-conversation.mp4"
         request = urllib.request.Request(video, headers={"Range": "bytes=100-199"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 206

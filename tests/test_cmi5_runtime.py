@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.lrs import BASIC, Cmi5Lms, Front, lrs_front
+from scorm_builder.preview.lrs import BASIC, Cmi5Lms, Front, lrs_front
 from tests.test_xapi_runtime import (
     COURSE,
     MEDIA_IRI,

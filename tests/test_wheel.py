@@ -29,7 +29,11 @@ def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
                      "scorm_builder/schemas/scorm12/adlcp_rootv1p2.xsd", "scorm_builder/py.typed",
                      "scorm_builder/schemas/cmi5/CourseStructure.xsd",
                      "scorm_builder/runtime/scorm2004.js", "scorm_builder/schemas/scorm2004/imscp_v1p1.xsd",
-                     "scorm_builder/schemas/scorm2004/XMLSchema.dtd"):
+                     "scorm_builder/schemas/scorm2004/XMLSchema.dtd",
+                     "scorm_builder/preview/__init__.py", "scorm_builder/preview/lms.js",
+                     "scorm_builder/preview/simulator.html", "scorm_builder/preview/simulator.js",
+                     "scorm_builder/preview/simulator.css", "scorm_builder/preview/lrs.py",
+                     "scorm_builder/preview/ralph_app.py", "scorm_builder/preview/README.md"):
         assert required in names, required
 
 
@@ -50,6 +54,10 @@ def test_installed_wheel_builds_a_course(wheel: Path, tmp_path: Path) -> None:
     located = subprocess.run([str(python), "-I", "-c", "import scorm_builder; print(scorm_builder.__file__)"],
                              cwd=workdir, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in located, "the installed wheel, not the checkout, must be imported"
+    assets = subprocess.run([str(python), "-I", "-c", "from scorm_builder.preview.session import asset; "
+                             "print(*(len(asset(n)) for n in ('lms.js', 'simulator.html', 'simulator.js', "
+                             "'simulator.css')))"], cwd=workdir, capture_output=True, text=True, check=True).stdout
+    assert all(int(n) > 500 for n in assets.split()), "the preview's page and LMS runtime are installed"
     for target in ("web", "scorm12", "scorm2004"):
         names = zipfile.ZipFile(workdir / "dist" / f"kind-handovers-{target}.zip").namelist()
         assert "assets/step.js" in names and "index.html" in names

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.lrs import BASIC, Front, Ralph, lrs_front, tincan_url
+from scorm_builder.preview.lrs import BASIC, Front, Ralph, lrs_front, tincan_url
 
 pytestmark = pytest.mark.browser
 

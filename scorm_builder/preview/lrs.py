@@ -1,6 +1,9 @@
-"""A real LRS for browser tests: ralph-malph in a subprocess, behind a thin same-origin front.
+"""A real local LRS: ralph-malph in a subprocess, behind a thin same-origin front.
 
-ralph serves only the Statements resource. The front (test-only, 127.0.0.1) serves:
+Shared by ``scorm-builder preview --target xapi|cmi5`` and the browser tests; ralph comes with the
+optional extra ``scorm-builder[lrs]`` (``require_lrs`` says so in one line when it is missing).
+
+ralph serves only the Statements resource. The front (127.0.0.1 only) serves:
 
 * the unzipped package under ``/pkg/`` with Range support (video seeking),
 * ``/xapi/statements``: forwarded to ralph as it is (headers, query, body), every POST recorded,
@@ -34,15 +37,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scorm_builder.errors import ScormBuilderError
 from scorm_builder.preview import RangeRequestHandler, make_server
 
-ROOT = Path(__file__).resolve().parents[2]
+LRS_MODULES = ("ralph", "uvicorn", "requests")
+INSTALL_HINT = 'pip install "scorm-builder[lrs]"'
 USER, PASSWORD = "lms", "secret-lms-password"
 BASIC = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 XAPI_HEADERS = ("Authorization", "X-Experience-API-Version", "Content-Type")
 
 
+class LrsMissing(ScormBuilderError):
+    """The optional LRS (ralph-malph, uvicorn, requests) is not installed."""
+
+
+class LrsFailed(ScormBuilderError):
+    """The local LRS could not be started."""
+
+
+def require_lrs() -> None:
+    """Raise ``LrsMissing`` with the install command when the ``lrs`` extra is not installed."""
+    import importlib.util
+
+    missing = [m for m in LRS_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise LrsMissing(f"previewing xapi or cmi5 needs a local LRS ({', '.join(missing)} missing): "
+                         f"{INSTALL_HINT}")
+
+
 def free_port() -> int:
+    """A port of 127.0.0.1 free at the time of asking."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -65,29 +89,35 @@ class Ralph:
             "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(workdir / "statements"),
             "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": "1000",
         })
-        subprocess.run(
-            [sys.executable, "-m", "ralph", "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-             "-M", "mailto:lms@example.org", "-w"],
-            env=self.env, check=True, capture_output=True, timeout=120,
-        )
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "ralph", "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
+                 "-M", "mailto:lms@example.org", "-w"],
+                env=self.env, check=True, capture_output=True, timeout=120,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            output = getattr(error, "stderr", b"") or b""
+            raise LrsFailed(f"the local LRS (ralph) could not write its users: {output.decode(errors='replace')[-500:]}"
+                            ) from error
 
     def start(self, timeout: float = 60.0) -> None:
-        assert self.process is None, "already running"
+        if self.process is not None:
+            return
         log = (self.dir / "ralph.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.ralph_app", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "scorm_builder.preview.ralph_app", str(self.port)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("ralph exited: " + (self.dir / "ralph.log").read_text()[-2000:])
+                raise LrsFailed("the local LRS (ralph) exited: " + (self.dir / "ralph.log").read_text()[-2000:])
             try:
                 with urllib.request.urlopen(self.url + "/__heartbeat__", timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("ralph did not start in time")
+        raise LrsFailed(f"the local LRS (ralph) did not start within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -291,7 +321,8 @@ class FrontHandler(RangeRequestHandler):
             ids = [s.get("id") for s in sent if isinstance(s, dict)]
             with self.front.lock:
                 self.front.posts.append({"ids": ids, "status": status, "bytes": len(body),
-                                         "verbs": [s.get("verb", {}).get("id") for s in sent if isinstance(s, dict)]})
+                                         "verbs": [s.get("verb", {}).get("id") for s in sent if isinstance(s, dict)],
+                                         "statements": [s for s in sent if isinstance(s, dict)]})
         self._send(status, answer)
 
     def _state(self, method: str, query: dict[str, str], body: bytes) -> None:

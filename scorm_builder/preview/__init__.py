@@ -1,4 +1,7 @@
-"""Local preview server: the web build served on 127.0.0.1 with Range support.
+"""Local preview: a server on 127.0.0.1 with Range support (used by ``preview`` and the tests).
+
+``session.py`` runs ``scorm-builder preview`` (simulator page, rebuilds), ``lms.js`` is the simulated
+LMS's SCORM runtime, ``lrs.py`` the local LRS front (ralph) for xAPI and cmi5.
 
 Browsers seek video with Range requests; Python's stock server ignores them, so the video would
 jump back to the start. This server answers single ranges with 206, which is all a player needs.
@@ -13,6 +16,8 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from scorm_builder.errors import ScormBuilderError
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
@@ -96,3 +101,12 @@ def port_problem(error: OSError) -> str:
     if error.errno == errno.EACCES:
         return "this user may not open that port"
     return error.strerror or str(error)
+
+
+class PortUnavailable(ScormBuilderError):
+    """The preview cannot listen on the port asked for; the message says why and what to do."""
+
+    def __init__(self, port: int, error: OSError) -> None:
+        self.port = port
+        super().__init__(f"cannot listen on 127.0.0.1:{port}: {port_problem(error)}; "
+                         "choose another --port, or --port 0 to pick a free one")

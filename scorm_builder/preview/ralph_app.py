@@ -1,6 +1,6 @@
-"""Run ralph-malph's LRS app on 127.0.0.1 (started by ``tests.support.lrs`` in a subprocess).
+"""Run ralph-malph's LRS app on 127.0.0.1 (started by ``scorm_builder.preview.lrs`` in a subprocess).
 
-``python -m tests.support.ralph_app PORT``; the environment says where statements and the auth file
+``python -m scorm_builder.preview.ralph_app PORT``; the environment says where statements and the auth file
 live. ralph 5.1.0's filesystem backend creates its file on the first write and answers 500 to every
 later write (its default operation type is "create"); appending is set before the app is imported.
 ``ralph runserver`` is not used: it reloads and binds every address.
