@@ -56,8 +56,11 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
         copies.extend(images)
         pages[step_plan.page] = _render(env, "step.html", context).encode("utf-8")
     if target.course_nav and plan.contents_page:
-        steps = [{"href": s.page, "title": s.step.source.title, "intro": s.step.source.intro} for s in plan.steps]
-        html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target)})
+        steps = [{"id": s.step.id, "href": s.page, "title": s.step.source.title, "intro": s.step.source.intro,
+                  "completion": s.step.source.completion.value} for s in plan.steps]
+        contents_data = {"courseId": course["id"], "target": target.name, "steps": [s["id"] for s in steps]}
+        html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target),
+                                              "page_data": contents_data})
         pages[plan.contents_page] = html.encode("utf-8")
     return Rendered(pages, tuple(copies))
 
@@ -148,6 +151,9 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "body_html": body_html,
         "reflection": reflection,
         "completion": source.completion.value,
+        "number": sp.index + 1,
+        "count": len(plan.steps),
+        "next_title": plan.steps[sp.index + 1].step.source.title if sp.index + 1 < len(plan.steps) else None,
     }
     nav = _nav(plan, sp) if target.course_nav else None
     page_data = {
@@ -166,6 +172,10 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "storageKey": f"scorm-builder:{course['id']}:{step.id}",
         "captionsVtt": sp.vtt,
         "transcriptTxt": sp.transcript_txt,
+        "stepNumber": sp.index + 1,
+        "stepCount": len(plan.steps),
+        "steps": [other.step.id for other in plan.steps],
+        "nextTitle": step_context["next_title"],
     }
     if target.activity_ids:
         page_data["activity"] = _activity(plan, sp)
