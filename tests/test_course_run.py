@@ -187,6 +187,8 @@ def test_xapi_continue_links_and_the_course_completed_statement(page: Any, packa
             if REFLECTS[n - 1]:
                 submit(page, f"Step {n} with an LRS.")
             wait_step_state(page, True)
+            page.wait_for_function("n => document.getElementById('sb-progress').textContent"
+                                   ".startsWith(n === 3 ? 'Course complete' : n + ' of 3')", arg=n)
             if n < 3:
                 page.locator("a.sb-continue").click()
             else:
