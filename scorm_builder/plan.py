@@ -30,6 +30,7 @@ class StepPlan:
     transcript_href: str | None
     cues: tuple[Cue, ...]
     vtt: str | None
+    """The captions as WebVTT (made for every transcript; shipped only when ``captions_href`` is set)."""
     transcript_txt: str | None
     copies: tuple[tuple[str, Path], ...]
 
@@ -102,7 +103,10 @@ def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[Step
         cues = tuple(made)
         vtt = to_webvtt(cues, loaded.course.language)
         txt = to_plain_text(step.paragraphs)
-        captions_href, transcript_href = f"{folder}/captions.vtt", f"{folder}/transcript.txt"
+        transcript_href = f"{folder}/transcript.txt"
+        # The captions are checked (and their warnings given) either way, ready for the video to come,
+        # but a step without media ships no captions file: nothing would show it.
+        captions_href = f"{folder}/captions.vtt" if step.media_path is not None else None
         warnings = [Diagnostic(Location(source, w.line), w.message) for w in caption_warnings]
     page = page_name(index, step.id, len(loaded.steps))
     return StepPlan(step, index, page, media_href, poster_href, captions_href, transcript_href,

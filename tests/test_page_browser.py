@@ -218,6 +218,7 @@ def test_transcript_auto_scroll_moves_only_the_box(browser: Any, site: Path) -> 
         ).count() == 0
         # auto-scroll off: the box stays where the learner put it
         page.get_by_label("Scroll the transcript with the video").uncheck()
+        y0 = page.evaluate("window.scrollY")   # the checkbox sits under the box: reaching it may scroll
         box.evaluate("b => b.scrollTop = 0")
         page.evaluate("t => { document.getElementById('sb-media').currentTime = t; }", times[1] + 0.1)
         page.wait_for_function("document.getElementById('p2').getAttribute('aria-current') === 'true'")
