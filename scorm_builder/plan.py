@@ -54,9 +54,23 @@ class BuildPlan:
     warnings: tuple[Diagnostic, ...]
 
     @property
+    def course_copies(self) -> dict[str, Path]:
+        """The course's own images (``theme.logo``, ``theme.cover``) under ``assets/course/``."""
+        out: dict[str, Path] = {}
+        for key, path in (("logo", self.loaded.logo_path), ("cover", self.loaded.cover_path)):
+            if path is not None:
+                out[course_asset(key, path)] = path
+        return out
+
+    @property
     def contents_page(self) -> str | None:
         """The course contents page of a multi-step web build (``index.html``)."""
         return "index.html" if len(self.steps) > 1 else None
+
+
+def course_asset(key: str, path: Path) -> str:
+    """Package path of a course image: ``assets/course/logo-<name>`` (shared by every page and SCO)."""
+    return f"assets/course/{key}-{_safe_name(path.name)}"
 
 
 def page_name(index: int, step_id: str, step_count: int) -> str:

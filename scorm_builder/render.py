@@ -18,7 +18,7 @@ from scorm_builder.activities import course_iri, step_activities
 from scorm_builder.errors import Location, SourceError
 from scorm_builder.markdown import render_markdown
 from scorm_builder.models import interaction_id
-from scorm_builder.plan import BuildPlan, StepPlan
+from scorm_builder.plan import BuildPlan, StepPlan, course_asset
 from scorm_builder.theme import environment
 from scorm_builder.transcript import format_clock
 
@@ -81,7 +81,17 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 
 def _course_context(plan: BuildPlan) -> dict[str, Any]:
     course = plan.loaded.course
+    theme = course.theme
+    images: dict[str, dict[str, str] | None] = {"logo": None, "cover": None}
+    for key, path in (("logo", plan.loaded.logo_path), ("cover", plan.loaded.cover_path)):
+        image = getattr(theme, key) if theme is not None else None
+        if path is not None and image is not None:
+            images[key] = {"href": course_asset(key, path), "alt": image.alt}
     return {
+        "logo": images["logo"],
+        "cover": images["cover"],
+        "accent": theme.accent if theme is not None else None,
+        "accent_text": theme.accent_text if theme is not None else None,
         "id": course.id,
         "title": course.title,
         "language": course.language,
