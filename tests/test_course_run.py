@@ -170,6 +170,25 @@ def test_scorm2004_next_through_the_lms_and_every_sco_completes(page: Any, site:
     assert requests == ["continue", "continue"]
 
 
+def test_scorm2004_in_moodle_finish_and_auto_continue(page: Any, site: Any, packages: dict[str, Path]) -> None:
+    """Moodle answers "unknown" to request_valid: no Previous/Next; Finish, then Auto-continue opens the next."""
+    shutil.copytree(packages["scorm2004"], site.root / "pkg")
+    hrefs = manifest_hrefs(packages["scorm2004"])
+    page.goto(site.url + "/host/host2004.html")
+    page.evaluate("([u, o]) => course(u, o)", [[f"{site.url}/pkg/{h}" for h in hrefs],
+                                               {"moodle": True, "autoContinue": True}])
+    for n in (1, 2, 3):
+        frame = sco_frame(page, n)
+        assert_position(frame, n)
+        assert frame.locator("#sb-lmsnav").is_hidden()
+        if REFLECTS[n - 1]:
+            submit(frame, f"Step {n} in Moodle.")
+        frame.get_by_role("button", name="Finish this step and continue" if n < 3 else "Finish", exact=True).click()
+    frame.wait_for_function(LAST_STEP_FINISHED)
+    left = page.evaluate("host.scos.slice(0, 2).map(s => s.cmi.completion_status)")
+    assert [*left, page.evaluate("hostCmi().completion_status")] == ["completed"] * 3
+
+
 # ---------------------------------------------------------------- xAPI, in-package links
 
 

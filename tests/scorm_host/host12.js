@@ -3,8 +3,8 @@
  * the content in the iframe. host.calls: every API call with its return value and LMSGetLastError;
  * host.snapshots: the whole CMI after each LMSCommit/LMSFinish.
  * course(urls, {autoContinue}) plays several SCOs the way Moodle does with "Auto-continue: Yes": once a
- * SCO's LMSFinish returns "true", the next SCO is launched (half a second later in Moodle, at once
- * here); host.scos[i].cmi is the CMI each SCO left, host.launches every URL launched. */
+ * SCO's LMSFinish returns "true", the next SCO is launched half a second later, as Moodle does;
+ * host.scos[i].cmi is the CMI each SCO left, host.launches every URL launched. */
 (function () {
   "use strict";
   var host = window.host = { calls: [], snapshots: [], api: null, loadErrors: [], scos: null, current: -1, launches: [] };
@@ -71,7 +71,7 @@
     window.API = wrap(api, function (fn, ret) {
       if (fn !== "LMSFinish" || ret !== "true") { return; }
       sco.cmi = snapshot(api);
-      if (options.autoContinue && i + 1 < host.scos.length) { setTimeout(function () { play(i + 1, options); }, 0); }
+      if (options.autoContinue && i + 1 < host.scos.length) { setTimeout(function () { play(i + 1, options); }, 500); }
     });
     host.launches.push(sco.url);
     document.getElementById("sco").src = sco.url;
