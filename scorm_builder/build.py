@@ -48,6 +48,7 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
     from scorm_builder.theme import static_assets
 
     files.update(static_assets(plan.loaded.templates_dir))
+    files.update(plan.course_copies)
     for sp in plan.steps:
         files.update(sp.copies)
         files.update(sp.generated)

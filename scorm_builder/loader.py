@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from scorm_builder.checks import check_course
+from scorm_builder.contrast import check_colours
 from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
 from scorm_builder.mediaprobe import MediaInfo, probe
-from scorm_builder.models import CAPTION_TYPES, Course, StepSource
+from scorm_builder.models import CAPTION_TYPES, Course, StepSource, Theme
 from scorm_builder.source_limits import check_inside, check_texts, read_source_text
 from scorm_builder.sourcemap import SourceMap, load_yaml
 from scorm_builder.transcript import Paragraph, SourceCue, cues_to_paragraphs, parse_transcript, read_cues
@@ -58,6 +59,8 @@ class LoadedCourse:
     steps: tuple[LoadedStep, ...]
     templates_dir: Path | None
     warnings: tuple[Diagnostic, ...] = ()
+    logo_path: Path | None = None
+    cover_path: Path | None = None
 
 
 def load_course(course_dir: Path) -> LoadedCourse:
@@ -75,11 +78,16 @@ def load_course(course_dir: Path) -> LoadedCourse:
     for index, step_id in enumerate(course.steps):
         with _Problems(errors):
             steps.append(_load_step(course_dir, step_id, smap.locate(("steps", index))))
+    logo_path = cover_path = None
+    if course.theme is not None:
+        with _Problems(errors):
+            logo_path, cover_path = _load_theme(course_dir, course.theme, smap)
     _raise_found(errors)
     templates = course_dir / "templates"
     if templates.is_dir():
         check_inside(course_dir, templates, Location(templates), "templates folder")
-    loaded = LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None)
+    loaded = LoadedCourse(course_dir, course, smap, tuple(steps), templates if templates.is_dir() else None,
+                          logo_path=logo_path, cover_path=cover_path)
     return replace(loaded, warnings=tuple(check_course(loaded)))
 
 
@@ -168,12 +176,39 @@ def _probe_duration(media_path: Path, info: MediaInfo | None, smap: SourceMap) -
                       "add 'duration: SECONDS' under media")
 
 
-def _existing(step_dir: Path, relative: str, smap: SourceMap, key: tuple[str, ...]) -> Path:
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def _load_theme(course_dir: Path, theme: Theme, smap: SourceMap) -> tuple[Path | None, Path | None]:
+    """The logo and cover files, and the colour pairs checked for contrast; every problem at once."""
+    errors: list[SourceError] = []
+    paths: list[Path | None] = []
+    for name, image in (("logo", theme.logo), ("cover", theme.cover)):
+        path = None
+        if image is not None:
+            try:
+                path = _existing(course_dir, image.file, smap, ("theme", name, "file"), "course")
+                if path.suffix.lower() not in IMAGE_SUFFIXES:
+                    raise SourceError(smap.locate(("theme", name, "file")), f"'{image.file}' is not an image",
+                                      "use a " + ", ".join(IMAGE_SUFFIXES) + " file")
+            except SourceError as exc:
+                errors.append(exc)
+        paths.append(path)
+    if theme.accent is not None:
+        for failure in check_colours(theme.accent, theme.accent_text):
+            key = failure.key if failure.key in theme.model_fields_set or failure.key == "accent" else "accent"
+            errors.append(SourceError(smap.locate(("theme", key)), failure.message, failure.hint))
+    if errors:
+        raise SourceErrors(errors) if len(errors) > 1 else errors[0]
+    return paths[0], paths[1]
+
+
+def _existing(step_dir: Path, relative: str, smap: SourceMap, key: tuple[str, ...], folder: str = "step") -> Path:
     where = smap.locate(key)
     candidate = (step_dir / relative).resolve()
     if Path(relative).is_absolute() or not candidate.is_relative_to(step_dir.resolve()):
-        raise SourceError(where, f"'{relative}' is outside the step folder",
-                          "put the file inside the step folder and give a relative path")
+        raise SourceError(where, f"'{relative}' is outside the {folder} folder",
+                          f"put the file inside the {folder} folder and give a relative path")
     if not candidate.is_file():
         raise SourceError(where, f"file '{relative}' not found in {step_dir}", "check the file name and case")
     return candidate

@@ -43,6 +43,34 @@ class Credits(_Strict):
     people: list[Text] = Field(default_factory=list, description="People credited, e.g. 'Ann Lee (presenter)'.")
 
 
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+
+
+class Logo(_Strict):
+    """The organisation's or course's logo, shown next to the course title on every page."""
+
+    file: Text = Field(description="Image file (.png .jpg .svg .webp), relative to the course folder.")
+    alt: str = Field(description="Text alternative; '' when the logo only repeats the course title next to it.")
+
+
+class Cover(_Strict):
+    """A cover image for the course's contents page (or its only step)."""
+
+    file: Text = Field(description="Image file (.png .jpg .webp), relative to the course folder.")
+    alt: str = Field("", description="Text alternative; leave '' for a purely decorative image.")
+
+
+class Theme(_Strict):
+    """The course's identity on top of the built-in theme; colours are checked for WCAG contrast."""
+
+    accent: str | None = Field(None, pattern=COLOUR,
+                               description="#rrggbb for links and the Continue control; needs 4.5:1 on white.")
+    accent_text: str = Field("#ffffff", pattern=COLOUR,
+                             description="#rrggbb for text on the accent colour; needs 4.5:1 on the accent.")
+    logo: Logo | None = None
+    cover: Cover | None = None
+
+
 class Course(_Strict):
     """``course.yml``: the course and its ordered steps."""
 
@@ -61,6 +89,7 @@ class Course(_Strict):
     steps: list[Annotated[str, Field(pattern=SLUG)]] = Field(
         min_length=1, description="Step folder names under steps/, in order."
     )
+    theme: Theme | None = Field(None, description="Optional logo, cover image and accent colour.")
 
     @field_validator("iri")
     @classmethod

@@ -30,6 +30,7 @@ class StepPlan:
     transcript_href: str | None
     cues: tuple[Cue, ...]
     vtt: str | None
+    """The captions as WebVTT (made for every transcript; shipped only when ``captions_href`` is set)."""
     transcript_txt: str | None
     copies: tuple[tuple[str, Path], ...]
 
@@ -53,9 +54,23 @@ class BuildPlan:
     warnings: tuple[Diagnostic, ...]
 
     @property
+    def course_copies(self) -> dict[str, Path]:
+        """The course's own images (``theme.logo``, ``theme.cover``) under ``assets/course/``."""
+        out: dict[str, Path] = {}
+        for key, path in (("logo", self.loaded.logo_path), ("cover", self.loaded.cover_path)):
+            if path is not None:
+                out[course_asset(key, path)] = path
+        return out
+
+    @property
     def contents_page(self) -> str | None:
         """The course contents page of a multi-step web build (``index.html``)."""
         return "index.html" if len(self.steps) > 1 else None
+
+
+def course_asset(key: str, path: Path) -> str:
+    """Package path of a course image: ``assets/course/logo-<name>`` (shared by every page and SCO)."""
+    return f"assets/course/{key}-{_safe_name(path.name)}"
 
 
 def page_name(index: int, step_id: str, step_count: int) -> str:
@@ -102,7 +117,10 @@ def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[Step
         cues = tuple(made)
         vtt = to_webvtt(cues, loaded.course.language)
         txt = to_plain_text(step.paragraphs)
-        captions_href, transcript_href = f"{folder}/captions.vtt", f"{folder}/transcript.txt"
+        transcript_href = f"{folder}/transcript.txt"
+        # The captions are checked (and their warnings given) either way, ready for the video to come,
+        # but a step without media ships no captions file: nothing would show it.
+        captions_href = f"{folder}/captions.vtt" if step.media_path is not None else None
         warnings = [Diagnostic(Location(source, w.line), w.message) for w in caption_warnings]
     page = page_name(index, step.id, len(loaded.steps))
     return StepPlan(step, index, page, media_href, poster_href, captions_href, transcript_href,

@@ -18,7 +18,7 @@ from scorm_builder.activities import course_iri, step_activities
 from scorm_builder.errors import Location, SourceError
 from scorm_builder.markdown import render_markdown
 from scorm_builder.models import interaction_id
-from scorm_builder.plan import BuildPlan, StepPlan
+from scorm_builder.plan import BuildPlan, StepPlan, course_asset
 from scorm_builder.theme import environment
 from scorm_builder.transcript import format_clock
 
@@ -58,8 +58,11 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
         copies.extend(images)
         pages[step_plan.page] = _render(env, "step.html", context).encode("utf-8")
     if target.course_nav and plan.contents_page:
-        steps = [{"href": s.page, "title": s.step.source.title, "intro": s.step.source.intro} for s in plan.steps]
-        html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target)})
+        steps = [{"id": s.step.id, "href": s.page, "title": s.step.source.title, "intro": s.step.source.intro,
+                  "completion": s.step.source.completion.value} for s in plan.steps]
+        contents_data = {"courseId": course["id"], "target": target.name, "steps": [s["id"] for s in steps]}
+        html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target),
+                                              "page_data": contents_data})
         pages[plan.contents_page] = html.encode("utf-8")
     return Rendered(pages, tuple(copies))
 
@@ -80,7 +83,17 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 
 def _course_context(plan: BuildPlan) -> dict[str, Any]:
     course = plan.loaded.course
+    theme = course.theme
+    images: dict[str, dict[str, str] | None] = {"logo": None, "cover": None}
+    for key, path in (("logo", plan.loaded.logo_path), ("cover", plan.loaded.cover_path)):
+        image = getattr(theme, key) if theme is not None else None
+        if path is not None and image is not None:
+            images[key] = {"href": course_asset(key, path), "alt": image.alt}
     return {
+        "logo": images["logo"],
+        "cover": images["cover"],
+        "accent": theme.accent if theme is not None else None,
+        "accent_text": theme.accent_text if theme is not None else None,
         "id": course.id,
         "title": course.title,
         "language": course.language,
@@ -143,13 +156,16 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "intro": source.intro,
         "media": media,
         "captions_href": sp.captions_href,
-        "captions_vtt": sp.vtt,
+        "captions_vtt": sp.vtt if sp.captions_href else None,
         "transcript_href": sp.transcript_href,
         "transcript_txt": sp.transcript_txt,
         "paragraphs": paragraphs,
         "body_html": body_html,
         "reflection": reflection,
         "completion": source.completion.value,
+        "number": sp.index + 1,
+        "count": len(plan.steps),
+        "next_title": plan.steps[sp.index + 1].step.source.title if sp.index + 1 < len(plan.steps) else None,
     }
     nav = _nav(plan, sp) if target.course_nav else None
     page_data = {
@@ -166,8 +182,12 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
         "maxLength": limit,
         "target": target.name,
         "storageKey": f"scorm-builder:{course['id']}:{step.id}",
-        "captionsVtt": sp.vtt,
+        "captionsVtt": sp.vtt if sp.captions_href else None,
         "transcriptTxt": sp.transcript_txt,
+        "stepNumber": sp.index + 1,
+        "stepCount": len(plan.steps),
+        "steps": [other.step.id for other in plan.steps],
+        "nextTitle": step_context["next_title"],
     }
     if target.activity_ids:
         page_data["activity"] = _activity(plan, sp)

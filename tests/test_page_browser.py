@@ -218,6 +218,7 @@ def test_transcript_auto_scroll_moves_only_the_box(browser: Any, site: Path) -> 
         ).count() == 0
         # auto-scroll off: the box stays where the learner put it
         page.get_by_label("Scroll the transcript with the video").uncheck()
+        y0 = page.evaluate("window.scrollY")   # the checkbox sits under the box: reaching it may scroll
         box.evaluate("b => b.scrollTop = 0")
         page.evaluate("t => { document.getElementById('sb-media').currentTime = t; }", times[1] + 0.1)
         page.wait_for_function("document.getElementById('p2').getAttribute('aria-current') === 'true'")
@@ -471,11 +472,13 @@ def test_contents_page_and_step_navigation(page: Any, variant: Path) -> None:
     assert links.count() == 2
     links.nth(1).click()
     assert page.locator("h1").inner_text() == "A second look at handovers"
+    assert page.locator(".sb-position").inner_text() == "Step 2 of 2"
+    assert page.get_by_role("link", name="Contents", exact=True).get_attribute("href") == "index.html"
     nav = page.get_by_role("navigation", name="Course steps")
-    assert nav.get_by_role("link", name="Contents").get_attribute("href") == "index.html"
+    assert nav.get_by_role("link", name="Continue Back to the contents").get_attribute("href") == "index.html"
     nav.get_by_role("link", name="Previous: Handing over with care").click()
     assert page.locator("h1").inner_text() == "Handing over with care"
-    assert page.get_by_role("link", name="Next: A second look at handovers").count() == 1
+    assert page.get_by_role("link", name="Continue Next step: A second look at handovers").count() == 1
 
 
 # ---------------------------------------------------------------- caption settings (P-07, P-08)

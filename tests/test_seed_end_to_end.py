@@ -38,7 +38,8 @@ def test_seed_imports_and_builds_valid_packages(tmp_path: Path) -> None:
             assert validate_package(package) == [], package.name
     with zipfile.ZipFile(next(p for p in packages if p.name.endswith("-web.zip"))) as web:
         page = web.read("index.html").decode("utf-8")
-        vtt = next(web.read(n).decode() for n in web.namelist() if n.endswith("captions.vtt"))
+        assert not [n for n in web.namelist() if n.endswith(".vtt")], "no video imported: no captions file"
+        vtt = next(web.read(n).decode() for n in web.namelist() if n.endswith("transcript.txt"))
     assert "The evidence for improved patient and service-user outcomes" in page
     assert "Trzeciak and Mazzarelli" in page and "Trzeciak and Mazzarelli" in vtt
     assert "comments below" not in page

@@ -187,7 +187,8 @@ def test_futurelearn_text_round_trip(name: str) -> None:
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC’',.?!-()0123456789", min_size=1, max_size=12)
 paragraph_texts = st.lists(words, min_size=1, max_size=12).map(" ".join).filter(
-    lambda t: split_label(t)[0] is None and not re.fullmatch(r"\d[\d:.]*", t))
+    # a text the parser rightly reads as a (mistyped) timestamp line, such as '0A', is not a paragraph
+    lambda t: split_label(t)[0] is None and not re.fullmatch(r"(?=.{1,12}$)\d[\d:.,;]*(?:[A-Za-z][\d:.,;]*)?", t))
 
 
 @given(st.lists(st.tuples(st.integers(1, 100_000), st.sampled_from([None, "ANN", "DR BEN"]),

@@ -109,6 +109,20 @@
 
     var backend = X.tracker("xapi", pageData, {launch: start, statement: statement, completed: completed});
     backend.courseId = course;
+    /* open() also answers progress: the ids of the steps the course State document lists as
+       completed (step.js shows "k of M steps done"); without that document, no progress. */
+    var trackerOpen = backend.open;
+    backend.open = function () {
+      return Promise.resolve(trackerOpen()).then(function (out) {
+        if (!out || out.error || !l.actor) { return out; }
+        return lrs.getState(course, l.actor, l.registration, COURSE_STATE).then(function (r) {
+          var listed = r.status >= 200 && r.status < 300 && r.body && Array.isArray(r.body.steps) ? r.body.steps : [];
+          var ids = pageData.steps || [];
+          out.progress = ids.filter(function (id, i) { return listed.indexOf((a.steps || [])[i]) >= 0; });
+          return out;
+        }, function () { return out; });
+      });
+    };
     return backend;
   }
 

@@ -407,7 +407,7 @@
       state.submitted = {text: v, at: new Date().toISOString()};
       submits++;
       call("submit").then(function (r) {
-        if (r.ok) { showRecord(); status("Reflection submitted. You can download or print a copy below."); }
+        if (r.ok) { showRecord(); updateProgress(null); status("Reflection submitted. You can download or print a copy below."); }
         else {
           state.draft = prev.draft; state.submitted = prev.submitted;
           alertMsg("Your reflection could not be submitted (" + (r.error || "unknown error") + "). Copy your text into a document of your own, then try again.");
@@ -428,10 +428,31 @@
     finishBtn.addEventListener("click", function () {
       flush();
       call("finish").then(function (r) {
-        if (r.ok) { lmsNav(null); status("You have finished this step. You can close this window."); }
+        if (r.ok) {
+          lmsNav(null);
+          var done = finishedText(), box = $("sb-finished");
+          if (box) { box.textContent = done; }
+          status(done);
+        }
         else { alertMsg("This step could not be finished (" + (r.error || "unknown error") + "). Try again, or tell your course administrator."); }
       });
     });
+  }
+  /* What happens next, in words, once the step is finished (the LMS moves on, not the page). */
+  function finishedText() {
+    var n = T.stepNumber || 1, count = T.stepCount || 1;
+    if (n < count && doc.querySelector("a.sb-continue[rel='next']")) {
+      return "You have finished step " + n + " of " + count + ". Use \u201cContinue\u201d below for the next step, \u201c" +
+        (T.nextTitle || "") + "\u201d.";
+    }
+    if (n < count) {
+      return "You have finished step " + n + " of " + count + ". Your LMS opens the next step, \u201c" +
+        (T.nextTitle || "") + "\u201d; if it does not, open that step from the course in your LMS.";
+    }
+    if (count > 1) {
+      return "You have finished the last step. The course is complete once every step is complete. You can close this window.";
+    }
+    return "You have finished this step. You can close this window.";
   }
   function flush() {
     if (text && text.value !== state.draft && !(limit && text.value.length > limit)) { state.draft = text.value; }
@@ -476,6 +497,50 @@
     });
   }
 
+  /* ---------- progress: this step's rule, and (web: localStorage; or what the runtime knows) the course ---------- */
+  var stepDone = false, courseDone = null;   // courseDone: ids of steps known to be done
+  var progressKey = "scorm-builder:" + (T.courseId || "course") + ":progress";
+  function ruleMet() {
+    if (T.completion === "viewed") { return true; }
+    return !!state.submitted;
+  }
+  function readProgress() {
+    try { var p = JSON.parse(store().getItem(progressKey)); return p && typeof p === "object" && p.done ? p : {done: {}}; }
+    catch (e) { return {done: {}}; }
+  }
+  function showProgress() {
+    var steps = T.steps || [];
+    var stateEl = $("sb-step-state"), progressEl = $("sb-progress");
+    if (stateEl) {
+      stateEl.textContent = stepDone ? "\u2713 You have completed this step." :
+        (T.completion === "viewed" ? "" : "To complete this step, submit your reflection.");
+      stateEl.classList.toggle("sb-done", stepDone);
+      show(stateEl, !!stateEl.textContent);
+    }
+    if (progressEl && courseDone && steps.length > 1) {
+      var n = steps.filter(function (id) { return courseDone.indexOf(id) >= 0; }).length;
+      progressEl.textContent = n === steps.length ? "Course complete: all " + steps.length + " steps done"
+        : n + " of " + steps.length + " steps done";
+      show(progressEl, true);
+    }
+  }
+  function updateProgress(r) {
+    // A browse-mode launch (a notice, not read-only) records nothing as complete.
+    var counts = !(notice && !readOnly);
+    stepDone = counts && ruleMet();
+    if (r && Array.isArray(r.progress)) { courseDone = r.progress.slice(); }
+    if (!isLms) {
+      var p = readProgress();
+      if (stepDone && T.stepId && !p.done[T.stepId]) {
+        p.done[T.stepId] = true;
+        try { store().setItem(progressKey, JSON.stringify(p)); } catch (e) { /* shown for this page only */ }
+      }
+      courseDone = Object.keys(p.done);
+      if (stepDone && T.stepId && courseDone.indexOf(T.stepId) < 0) { courseDone.push(T.stepId); }
+    } else if (courseDone && stepDone && courseDone.indexOf(T.stepId) < 0) { courseDone.push(T.stepId); }
+    showProgress();
+  }
+
   /* ---------- restore ---------- */
   function applyMode(r) {
     readOnly = !!(r && r.readOnly);
@@ -493,7 +558,7 @@
     applyMode(r);
     lmsNav(r && r.nav);
     if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
-    if (!s) { return; }
+    if (!s) { if (!(r && r.error)) { updateProgress(r); } return; }
     state.draft = typeof s.draft === "string" ? s.draft : "";
     state.submitted = s.submitted && typeof s.submitted.text === "string" ? s.submitted : null;
     state.position = +s.position || 0;
@@ -507,5 +572,6 @@
       showRecord();
       status("You submitted your reflection on " + longDate(new Date(state.submitted.at)) + ".");
     } else if (state.draft) { status("Your saved draft has been restored"); }
+    updateProgress(r);
   });
 })();

@@ -4,7 +4,8 @@
  * adl.nav.request_valid.* ("true" | "false" | "unknown", default "unknown" as Moodle answers).
  * course(urls, options) plays several SCOs in order the way an LMS does: each SCO gets the
  * request_valid values its place allows, and a Terminate after adl.nav.request continue/previous
- * launches the neighbour with the CMI it left last time.
+ * launches the neighbour with the CMI it left last time. With {moodle: true, autoContinue: true} it answers
+ * "unknown" as Moodle does and opens the next SCO after a plain Terminate (Moodle's Auto-continue).
  * host.calls: every API call with its return value and GetLastError; host.snapshots: the whole CMI
  * after each Commit/Terminate; host.launches: every URL launched. */
 (function () {
@@ -93,6 +94,14 @@
     };
     api.on("SequenceNext", leave(i + 1));
     api.on("SequencePrevious", leave(i - 1));
+    if (options.autoContinue) {   // Moodle's Auto-continue: a Terminate without a navigation request opens the next SCO
+      api.on("Terminate", function () {
+        var asked = String(api.adl.nav.request || "_none_");
+        if (asked !== "_none_" || i + 1 >= host.scos.length) { return; }
+        sco.cmi = snapshot(api);
+        setTimeout(function () { if (host.current === i) { play(i + 1, options); } }, 500);   // as Moodle
+      });
+    }
   }
 
   window.hostCmi = function () { return snapshot(host.api); };
