@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from tests.support.lrs import Cmi5Lms, lrs_front, tincan_url
+from scorm_builder.preview.lrs import Cmi5Lms, lrs_front, tincan_url
 from tests.support.server import serve
 from tests.test_xapi_runtime import build, verbs, wait_for_statements
 
