@@ -64,7 +64,13 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     if node is None:
         smap.positions[()] = (1, 1)
         return None, smap
-    return _build(node, (), smap, yaml.SafeLoader("")), smap
+    try:
+        return _build(node, (), smap, yaml.SafeLoader("")), smap
+    except yaml.MarkedYAMLError as exc:  # e.g. a lone '=' is YAML's "value" tag, which safe loading refuses
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        raise SourceError(where, f"YAML value not allowed: {exc.problem or exc.context}",
+                          "put text in quotes, e.g. key: \"=\"") from exc
 
 
 def _reader_error(path: Path, text: str, exc: yaml.reader.ReaderError) -> SourceError:

@@ -227,7 +227,10 @@
       add(["localStorage " + key + " = ", { value: raw }], false);
       var state = null;
       try { state = JSON.parse(raw); } catch (e) { state = null; }
-      if (target === "web" && state) { setStatus(state.submitted ? "completed (reflection submitted)" : "incomplete"); }
+      // Only a step's own record ({draft, submitted, position}) says whether it is complete; the
+      // course progress, caption settings and the two-tab key share the prefix.
+      var isStep = state && typeof state === "object" && "submitted" in state && "draft" in state;
+      if (target === "web" && isStep) { setStatus(state.submitted ? "completed (reflection submitted)" : "incomplete"); }
     }
   }
 
