@@ -458,7 +458,7 @@ def test_storage_blocked_does_not_break_the_page(browser: Any, site: Path) -> No
         _open(page, site.as_uri())
         page.get_by_label(PROMPT).fill(UNIQUE_TEXT)
         page.locator("#sb-text").blur()
-        page.wait_for_function("document.getElementById('sb-alert').textContent.includes('Copy your text')")
+        page.wait_for_function("document.getElementById('sb-alert').textContent.includes('Download your text')")
         assert page.locator("#p2").get_by_role("button", name=re.compile(r"^Play from ")).is_visible()
         assert errors == []
     finally:

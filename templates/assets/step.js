@@ -53,6 +53,20 @@
     if (msg && alertEl) { alertEl.textContent = ""; }
   }
   function alertMsg(msg) { if (alertEl) { alertEl.textContent = msg; } }
+  /* A save or submit that failed: say so, and offer the learner's own text as a file, so that what
+   * they wrote is never lost whatever the LMS, the network or the browser's storage does. */
+  function rescueMsg(msg) {
+    alertMsg(msg + " Download your text to keep a copy.");
+    var url = alertEl && text ? blobUrl(text.value, "text/plain;charset=utf-8") : null;
+    if (!url) { return; }
+    var a = doc.createElement("a");
+    a.href = url;
+    a.className = "sb-dl";
+    a.setAttribute("download", "my-text-" + (T.stepId || "step") + ".txt");
+    a.textContent = "Download your text (.txt)";
+    alertEl.appendChild(doc.createTextNode(" "));
+    alertEl.appendChild(a);
+  }
   function clock(d) {
     try { return d.toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit"}); }
     catch (e) { return d.toTimeString().slice(0, 5); }
@@ -344,10 +358,39 @@
     call("save", "draft").then(function (r) {
       // An answer submitted meanwhile (a blur on the way to Submit) keeps its own message.
       if (r.ok) { if (seen === submits) { status("Draft saved at " + clock(new Date())); } }
-      else { alertMsg("Your draft could not be saved (" + (r.error || "unknown error") + "). Copy your text into a document of your own before you leave this page."); }
+      else { rescueMsg("Your draft could not be saved (" + (r.error || "unknown error") + ")."); }
     });
   }
+  /* ---------- the same step open in two tabs ----------
+   * Each edit is announced in localStorage; another tab of this step takes the newer text into its
+   * box and its state, so whichever tab saves or closes last writes what the learner typed last. */
+  var tabId = String(Math.random()).slice(2), followed = false,
+    liveKey = (T.storageKey || "scorm-builder:" + (T.courseId || "course") + ":" + (T.stepId || "step")) + ":live";
+  function announceEdit() {
+    try { window.localStorage.setItem(liveKey, JSON.stringify({tab: tabId, draft: text.value})); } catch (e) { /* no storage: one tab only */ }
+  }
+  function forgetEdit() {
+    try {
+      var m = JSON.parse(window.localStorage.getItem(liveKey) || "null");
+      if (m && m.tab === tabId) { window.localStorage.removeItem(liveKey); }
+    } catch (e) { /* nothing to forget */ }
+  }
+  window.addEventListener("storage", function (e) {
+    if (e.key !== liveKey || !e.newValue || !text || readOnly) { return; }
+    var m = null;
+    try { m = JSON.parse(e.newValue); } catch (x) { return; }
+    if (!m || m.tab === tabId || typeof m.draft !== "string" || m.draft === text.value) { return; }
+    clearTimeout(draftTimer);
+    text.value = lastValue = state.draft = m.draft;
+    updateCount(false);
+    if (!followed) {
+      followed = true;
+      status("This step is open in another tab: the text here now follows what you type there.");
+    }
+  });
   function onInput() {
+    followed = false;
+    announceEdit();
     lastValue = text.value;
     updateCount(true);
     clearTimeout(draftTimer);
@@ -407,10 +450,10 @@
       state.submitted = {text: v, at: new Date().toISOString()};
       submits++;
       call("submit").then(function (r) {
-        if (r.ok) { showRecord(); updateProgress(null); status("Reflection submitted. You can download or print a copy below."); }
+        if (r.ok) { forgetEdit(); showRecord(); updateProgress(null); status("Reflection submitted. You can download or print a copy below."); }
         else {
           state.draft = prev.draft; state.submitted = prev.submitted;
-          alertMsg("Your reflection could not be submitted (" + (r.error || "unknown error") + "). Copy your text into a document of your own, then try again.");
+          rescueMsg("Your reflection could not be submitted (" + (r.error || "unknown error") + "). Try again in a moment.");
         }
       });
     });
@@ -464,7 +507,7 @@
   // A page kept in the back/forward cache may come back: save, but keep the LMS session open.
   window.addEventListener("pagehide", function (ev) {
     flush();
-    if (ev.persisted) { call("save", "draft"); } else { call("finish"); }
+    if (ev.persisted) { call("save", "draft"); } else { forgetEdit(); call("finish"); }
   });
 
   /* ---------- LMS navigation: open() may return nav {previous, next}; backend.navigate(state, direction) ---------- */
