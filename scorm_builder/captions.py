@@ -337,6 +337,7 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     opening = [inf] * (count + 1)
     opening[0] = best[0] + _COST_CUE + start_cost[0]
     earliest = 0                             # no cue ending at ``last`` may start before this word
+    fits = text.fits_well
     for last in range(1, count + 1):
         hi = last + shift
         end_pos = pos[hi]
@@ -353,18 +354,22 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
             earliest += 1
         current = inf
         chosen_first, chosen_split = -1, 0
+        # fits_well(lo, stop) only ever turns from False to True as lo grows: remember where
+        fits_from, fails_to = inf, -1
         for first in range(earliest, last):
             cost = opening[first] + closing
             if cost > current or cost == inf:
                 continue
+            chars = end_pos - pos[first + shift] - 1
+            if chars < _TARGET_CHARS:
+                cost += short_cue[chars]
+                if cost > current:
+                    continue
             lo = 0 if first == 0 else first + shift
             pos_lo = pos[lo]
             shown_chars = end_pos - pos_lo - 1            # label included
-            chars = end_pos - pos[first + shift] - 1
             weight = chars + 1
             slot = window_ms * weight / total
-            if chars < _TARGET_CHARS:
-                cost += short_cue[chars]
             if inner:
                 cost += _COST_HEAD[head_words if head_from >= lo else 0]
                 if fragment and weight <= _FRAGMENT_CHARS:
@@ -408,8 +413,14 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
             cost += layout_cost
             if cost > current:
                 continue
-            if stop and text.fits_well(lo, stop):
-                continue                         # the next cue would open with a tail this one can take
+            if stop:                             # would the next cue open with a tail this one can take?
+                if lo >= fits_from:
+                    continue
+                if lo > fails_to:
+                    if fits(lo, stop):
+                        fits_from = lo
+                        continue
+                    fails_to = lo
             current, chosen_first, chosen_split = cost, first, split
         best[last] = current
         back_first[last], back_split[last] = chosen_first, chosen_split
@@ -522,10 +533,20 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
     ``SLOW_MIN_PAUSE`` of the window free. The last paragraph is never slow when ``end`` is
     estimated.
     """
-    cues: list[Cue] = []
-    warnings: list[CaptionWarning] = []
     if not paragraphs:
-        return cues, warnings
+        return [], []
+    end_ms, end_known, warnings = cue_timing(paragraphs, end)
+    cues, more = cue_range(paragraphs, 0, 0, len(paragraphs), len(paragraphs), end_ms, end_known)
+    return cues, warnings + more
+
+
+def cue_timing(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[int, bool, list[CaptionWarning]]:
+    """What ``make_cues`` decides from the whole transcript before it cuts any paragraph.
+
+    The end in whole milliseconds (the media's, or estimated from the speaking rate), whether it
+    is the media's, and the warning when the media ends before the last paragraph starts.
+    """
+    warnings: list[CaptionWarning] = []
     final = paragraphs[-1]
     end_ms: int | None = _ms(end) if end is not None else None
     if end_ms is not None and end_ms <= _ms(final.start):
@@ -537,21 +558,32 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
     if end_ms is None:
         rate = _estimate_rate(paragraphs)
         end_ms = _ms(final.start) + max(_MIN_MS, math.ceil(len(final.text) / rate * 1000))
+    return end_ms, end_known, warnings
 
-    previous_speaker: str | None = None
-    for index, para in enumerate(paragraphs):
+
+def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int, end_ms: int,
+              end_known: bool) -> tuple[list[Cue], list[CaptionWarning]]:
+    """The cues and warnings of paragraphs ``lo`` to ``hi - 1`` of a transcript of ``count``.
+
+    Each paragraph's cues depend only on it, its neighbours and ``cue_timing``, so ranges can be
+    cut on separate processes and joined in order (``cuepool``). ``near[i - base]`` is paragraph
+    ``i`` for every ``i`` from ``lo - 1`` to ``hi`` that exists.
+    """
+    cues: list[Cue] = []
+    warnings: list[CaptionWarning] = []
+    for index in range(lo, hi):
+        para = near[index - base]
+        previous_speaker = near[index - 1 - base].speaker if index > 0 else None
         start_ms = _ms(para.start)
-        is_last = index == len(paragraphs) - 1
-        next_ms = end_ms + _GAP_MS if is_last else _ms(paragraphs[index + 1].start)
+        is_last = index == count - 1
+        next_ms = end_ms + _GAP_MS if is_last else _ms(near[index + 1 - base].start)
         window = next_ms - start_ms
         words = _words(para.text)
         if not words:
-            previous_speaker = para.speaker
             continue
         show_label = para.speaker is not None and (
             index == 0 or previous_speaker is None
             or para.speaker.casefold() != previous_speaker.casefold())
-        previous_speaker = para.speaker
         label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
         # the words were spoken in [start, next timestamp) or, for the last, [start, media end)
         spoken_ms = end_ms - start_ms if is_last else window
