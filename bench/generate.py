@@ -59,9 +59,9 @@ def step_source(step_dir: Path, title: str, text: str, seconds: float | None, me
     """Write one step folder: step.yml, transcript.txt, body.md."""
     step_dir.mkdir(parents=True, exist_ok=True)
     (step_dir / "transcript.txt").write_text(text, encoding="utf-8")
-    (step_dir / "body.md").write_text(f"# {title}\n\nRead this before you watch.\n\n- one\n- two\n",
+    (step_dir / "body.md").write_text(f"# {title}\n\nRead this first.\n\n- one\n- two\n",
                                       encoding="utf-8")
-    lines = [f"title: {title}", "intro: Watch and then reflect.", "transcript: transcript.txt", "body: body.md"]
+    lines = [f"title: {title}", "intro: Listen, then reflect.", "transcript: transcript.txt", "body: body.md"]
     if media is not None:
         lines += ["media:", f"  file: {media}"] + ([f"  duration: {seconds}"] if seconds else [])
     lines += ["reflection:", "  prompt: What will you change?", "completion: reflection-submitted"]
