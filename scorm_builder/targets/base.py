@@ -8,7 +8,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
+import lxml.etree
 import lxml.html
 
 from scorm_builder.package import Content
@@ -18,6 +20,7 @@ from scorm_builder.render import TargetInfo
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.IGNORECASE)
 _FETCHING_ATTRS = ("src", "poster", "data")
+_FETCHING = lxml.etree.XPath("descendant-or-self::*[@src or @poster or @data or self::link or self::style]")
 
 
 def runtime_file(name: str) -> bytes:
@@ -73,7 +76,9 @@ def offline_problems(zip_path: Path) -> list[str]:
 def _html_problems(name: str, data: bytes) -> list[str]:
     problems = []
     root = lxml.html.fromstring(data)
-    for element in root.iter():
+    # only the elements that can fetch something (XPath keeps document order; a long transcript
+    # page has thousands of elements that cannot)
+    for element in cast("list[lxml.html.HtmlElement]", _FETCHING(root)):
         if not isinstance(element.tag, str):
             continue
         urls = [element.get(attr) for attr in _FETCHING_ATTRS]
