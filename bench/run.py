@@ -43,11 +43,13 @@ BARE = "import lxml.etree, jinja2, pydantic, click"
 
 @dataclass(frozen=True)
 class Run:
-    """One subprocess: wall seconds, largest single-process RSS and largest process-tree RSS (MB)."""
+    """One subprocess: wall and CPU seconds (user + system, its workers included), largest
+    single-process RSS and largest process-tree RSS (MB)."""
 
     seconds: float
     max_rss_mb: float
     tree_rss_mb: float
+    cpu: float = 0.0
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -93,7 +95,7 @@ def run(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) ->
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{errors.decode(errors='replace')}")
     max_rss = usage.ru_maxrss / 1024
-    return Run(seconds, max_rss, max(peak[0] / 1024, max_rss))
+    return Run(seconds, max_rss, max(peak[0] / 1024, max_rss), usage.ru_utime + usage.ru_stime)
 
 
 def median_run(command: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | None = None,
@@ -103,7 +105,7 @@ def median_run(command: Sequence[str], env: dict[str, str], repeat: int, cwd: Pa
         run(command, env, cwd)
     runs = [run(command, env, cwd) for _ in range(repeat)]
     return Run(statistics.median(r.seconds for r in runs), statistics.median(r.max_rss_mb for r in runs),
-               statistics.median(r.tree_rss_mb for r in runs))
+               statistics.median(r.tree_rss_mb for r in runs), statistics.median(r.cpu for r in runs))
 
 
 def machine() -> str:
@@ -148,7 +150,9 @@ class Bench:
         print("\n1. One step against starting Python and importing lxml, jinja2, pydantic, click "
               "(target: at most 1.5x)")
         bare = median_run([self.python, "-c", BARE], self.env, self.repeat)
-        print(f"   {'bare: python -c ' + repr(BARE):<58} {bare.seconds * 1000:7.0f} ms")
+        print(f"   {'':<52} {'wall':>7}          {'CPU':>7}")
+        print(f"   {'bare: python -c ' + repr(BARE):<52} {bare.seconds * 1000:7.0f} ms        "
+              f"{bare.cpu * 1000:7.0f} ms")
         courses = [("example course", EXAMPLE)]
         if SEED.is_file():
             seed_dir = self.work / "seed"
@@ -162,9 +166,10 @@ class Bench:
                 name = "all 5 targets" if len(targets) > 1 else targets[0]
                 figure = self.build(course, targets)
                 ratio = figure.seconds / bare.seconds
+                cpu_ratio = figure.cpu / bare.cpu
                 aim = f"{verdict(ratio <= 1.5)}" if len(targets) == 1 else "(for information)"
-                print(f"   {label + ', ' + name:<58} {figure.seconds * 1000:7.0f} ms  {ratio:4.2f}x  "
-                      f"{figure.max_rss_mb:5.0f} MB  {aim}")
+                print(f"   {label + ', ' + name:<52} {figure.seconds * 1000:7.0f} ms {ratio:4.2f}x "
+                      f"{figure.cpu * 1000:7.0f} ms {cpu_ratio:4.2f}x {figure.max_rss_mb:4.0f} MB  {aim}")
 
     def courses(self) -> None:
         print("\n2. Generated courses, 13-minute transcript a step, --target scorm12 "
@@ -178,7 +183,8 @@ class Bench:
             aim = ""
             if size == 500:
                 aim = verdict(figure.seconds < 10 and figure.tree_rss_mb < 300)
-            print(f"   {size:4d} steps: {figure.seconds:6.2f} s ({per_step[-1]:5.1f} ms a step), "
+            print(f"   {size:4d} steps: {figure.seconds:6.2f} s ({per_step[-1]:5.1f} ms a step, "
+                  f"CPU {figure.cpu:6.2f} s), "
                   f"peak {figure.max_rss_mb:5.0f} MB largest process, "
                   f"{figure.tree_rss_mb:5.0f} MB all processes  {aim}")
             shutil.rmtree(course)
@@ -195,7 +201,8 @@ class Bench:
             actual = (course / "steps" / "step-0001" / "transcript.txt").stat().st_size / 1_000_000
             figure = self.build(course, ["web"], repeat=max(1, min(self.repeat, 3)), warm_up=False)
             per_mb = figure.seconds / actual
-            print(f"   {actual:5.2f} MB transcript: {figure.seconds:6.2f} s ({per_mb:4.2f} s per MB), "
+            print(f"   {actual:5.2f} MB transcript: {figure.seconds:6.2f} s ({per_mb:4.2f} s per MB, "
+                  f"CPU {figure.cpu:6.2f} s), "
                   f"peak {figure.max_rss_mb:5.0f} MB ({figure.max_rss_mb / actual:5.0f} MB per MB)  "
                   f"{verdict(per_mb < 1)}")
             shutil.rmtree(course)

@@ -21,6 +21,9 @@ Content = bytes | Path
 _STORED = {".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg", ".jpg", ".jpeg", ".png", ".webp", ".woff2"}
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 20                 # bytes read at a time from a media file
+# Text entries are deflated at level 9, except those of a megabyte or more (the page, captions and
+# transcript of a transcript many hours long): level 6 is about 2.5 times faster for 4% more bytes.
+_LARGE = 1 << 20
 
 
 def zip_timestamp() -> tuple[int, int, int, int, int, int]:
@@ -97,7 +100,8 @@ def _write(path: Path, files: Mapping[str, Content]) -> None:
                 _stream(archive, info, content)
                 continue
             data = content.read_bytes() if isinstance(content, Path) else content
-            archive.writestr(info, data, compresslevel=None if stored else 9)
+            level = None if stored else 9 if len(data) < _LARGE else 6
+            archive.writestr(info, data, compresslevel=level)
 
 
 def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: Path) -> None:
