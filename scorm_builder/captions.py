@@ -391,7 +391,7 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                 label_end = shift if lo == 0 else 0
                 layout_cost = inf
                 inner_lo, inner_hi = ends_before[lo], ends_before[hi - 1]
-                at = bisect_left(pos, end_pos - line_end, lo + max(1, label_end), hi)
+                at = bisect_left(pos, end_pos - line_end, lo + label_end if label_end > 1 else lo + 1, hi)
                 while at < hi:
                     top = pos[at] - pos_lo - 1
                     if top > MAX_LINE_CHARS:
@@ -402,7 +402,7 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                                                          + (inner_hi - ends_before[at]))
                     if at == label_end:
                         option += _COST_LABEL_ALONE
-                    option += abs(top - bottom) / 8 + (0.5 if top > bottom else 0.0)
+                    option += (top - bottom) / 8 + 0.5 if top > bottom else (bottom - top) / 8 + 0.0
                     if option < layout_cost:
                         layout_cost, split = option, at
                     at += 1
