@@ -36,12 +36,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     chosen = os.environ.get("SCORM_BUILDER_CACHE_DIR")
     if chosen == "":
         return None
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    base = Path(chosen) if chosen else Path(home) / "scorm-builder"
-    folder = base / f"jinja2-{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
     try:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        base = Path(chosen) if chosen else Path(home) / "scorm-builder"
+        folder = base / f"jinja2-{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
+    except (OSError, RuntimeError):              # no home folder, or one we cannot write to
         return None
     return _QuietCache(str(folder))
 

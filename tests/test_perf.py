@@ -115,3 +115,16 @@ def test_benchmark_runs_with_tiny_sizes() -> None:
     for heading in ("1. One step", "2. Generated courses", "3. One step with a long transcript",
                     "4. Packaging", "5. Package overhead"):
         assert heading in result.stdout
+
+
+def test_compiled_templates_are_cached_and_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorm_builder.build import build_course
+
+    example = ROOT / "course_src" / "kind-handovers"
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", "")
+    uncached = build_course(example, ["web"], tmp_path / "none").results[0].path.read_bytes()
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    first = build_course(example, ["web"], tmp_path / "first").results[0].path.read_bytes()
+    assert list((tmp_path / "cache").rglob("*.cache")), "the compiled templates were not stored"
+    second = build_course(example, ["web"], tmp_path / "second").results[0].path.read_bytes()
+    assert uncached == first == second
