@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from scorm_builder.errors import SourceError
 from scorm_builder.transcript import (
+    _MISTYPED_STAMP,
     Paragraph,
     format_clock,
     format_seconds,
@@ -186,8 +187,9 @@ def test_futurelearn_text_round_trip(name: str) -> None:
 
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC’',.?!-()0123456789", min_size=1, max_size=12)
+# a text that looks like a (mistyped) timestamp is reported, by design, so it cannot round-trip
 paragraph_texts = st.lists(words, min_size=1, max_size=12).map(" ".join).filter(
-    lambda t: split_label(t)[0] is None and not re.fullmatch(r"\d[\d:.]*", t))
+    lambda t: split_label(t)[0] is None and not re.fullmatch(r"\d[\d:.]*", t) and not _MISTYPED_STAMP.match(t))
 
 
 @given(st.lists(st.tuples(st.integers(1, 100_000), st.sampled_from([None, "ANN", "DR BEN"]),
