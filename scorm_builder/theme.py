@@ -6,11 +6,44 @@ override one template or one asset file without copying the whole theme.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be written is simply not used."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Templates compile once per jinja2 and Python version (compiling is most of a small build).
+
+    Entries are keyed by the template's file name and checked against a checksum of its source,
+    so an edited built-in or course template is compiled again. ``SCORM_BUILDER_CACHE_DIR``
+    chooses the folder (empty: no cache); by default ``$XDG_CACHE_HOME/scorm-builder`` or
+    ``~/.cache/scorm-builder``.
+    """
+    chosen = os.environ.get("SCORM_BUILDER_CACHE_DIR")
+    if chosen == "":
+        return None
+    try:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        base = Path(chosen) if chosen else Path(home) / "scorm-builder"
+        folder = base / f"jinja2-{jinja2.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (OSError, RuntimeError):              # no home folder, or one we cannot write to
+        return None
+    return _QuietCache(str(folder))
 
 
 def builtin_theme_dir() -> Path:
@@ -34,6 +67,7 @@ def environment(override: Path | None) -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
 
 

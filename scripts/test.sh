@@ -27,8 +27,9 @@ echo "== Python environment (.venv)"
 .venv/bin/python -m pip install -q -e '.[test]'
 
 echo "== ruff"
-.venv/bin/ruff check scorm_builder tests scripts
+.venv/bin/ruff check scorm_builder tests scripts bench
 echo "== mypy"
 .venv/bin/mypy
+.venv/bin/mypy --strict bench
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,309 @@
+"""Performance benchmark of scorm-builder: every figure beside its baseline, measured in this run.
+
+Usage: python bench/run.py [--quick] [--repeat N] [--steps 50,250,500] [--transcript-mb 1,10]
+                           [--media-mb 2048 | --no-media] [--code DIR]
+
+Each build runs as a subprocess of this script (``python -m scorm_builder build ...``) so that its
+wall time includes interpreter start-up and imports, as a designer sees it. Peak memory is the
+child's ``ru_maxrss`` (from ``os.wait4``: the largest single process, the build or one of its
+workers) and, because worker processes run at the same time, the largest sum of resident memory
+of the whole process tree, sampled every 10 ms. Timings are medians of ``--repeat`` runs.
+``--code DIR`` measures another checkout (e.g. an older commit unpacked with ``git archive``).
+Never run as a test: tests/test_bench.py only checks that ``--quick`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = Path("/work/shared/seed/000_93bca87025a12bb7.txt")
+EXAMPLE = ROOT / "course_src" / "kind-handovers"
+TARGETS = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
+BARE = "import lxml.etree, jinja2, pydantic, click"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One subprocess: wall and CPU seconds (user + system, its workers included), largest
+    single-process RSS and largest process-tree RSS (MB)."""
+
+    seconds: float
+    max_rss_mb: float
+    tree_rss_mb: float
+    cpu: float = 0.0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in KB (0 when gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Run:
+    """Run ``command`` to completion; raise if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.01):
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{errors.decode(errors='replace')}")
+    max_rss = usage.ru_maxrss / 1024
+    return Run(seconds, max_rss, max(peak[0] / 1024, max_rss), usage.ru_utime + usage.ru_stime)
+
+
+def median_run(command: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | None = None,
+               warm_up: bool = True) -> Run:
+    """Median wall time and memory of ``repeat`` runs (after one warm-up run, not counted)."""
+    if warm_up:
+        run(command, env, cwd)
+    runs = [run(command, env, cwd) for _ in range(repeat)]
+    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.max_rss_mb for r in runs),
+               statistics.median(r.tree_rss_mb for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def machine() -> str:
+    """Cores, CPU model and Python version, for the README."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0))
+    return f"{cores} cores, {model}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+class Bench:
+    """Holds the interpreter, environment and scratch folder shared by every section."""
+
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args = args
+        self.work = work
+        self.python = sys.executable
+        self.env = dict(os.environ)
+        code = args.code.resolve() if args.code else ROOT
+        self.env["PYTHONPATH"] = str(code)
+        self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.repeat = args.repeat
+
+    def build(self, course: Path, targets: Sequence[str], repeat: int | None = None, warm_up: bool = True) -> Run:
+        out = self.work / "dist"
+        command = [self.python, "-m", "scorm_builder", "build", str(course), "--out", str(out), "--quiet"]
+        for target in targets:
+            command += ["--target", target]
+        return median_run(command, self.env, repeat or self.repeat, cwd=self.work, warm_up=warm_up)
+
+    def startup(self) -> None:
+        print("\n1. One step against starting Python and importing lxml, jinja2, pydantic, click "
+              "(target: at most 1.5x)")
+        bare = median_run([self.python, "-c", BARE], self.env, self.repeat)
+        print(f"   {'':<52} {'wall':>7}          {'CPU':>7}")
+        print(f"   {'bare: python -c ' + repr(BARE):<52} {bare.seconds * 1000:7.0f} ms        "
+              f"{bare.cpu * 1000:7.0f} ms")
+        courses = [("example course", EXAMPLE)]
+        if SEED.is_file():
+            seed_dir = self.work / "seed"
+            subprocess.run([self.python, "-m", "scorm_builder", "import", "futurelearn", str(SEED), "--out",
+                            str(seed_dir)], env=self.env, check=True, stdout=subprocess.DEVNULL)
+            courses.append(("imported seed", seed_dir))
+        else:
+            print(f"   (seed {SEED} not found: skipped)")
+        for label, course in courses:
+            for targets in (["scorm12"], ["web"], list(TARGETS)):
+                name = "all 5 targets" if len(targets) > 1 else targets[0]
+                figure = self.build(course, targets)
+                ratio = figure.seconds / bare.seconds
+                cpu_ratio = figure.cpu / bare.cpu
+                aim = f"{verdict(ratio <= 1.5)}" if len(targets) == 1 else "(for information)"
+                print(f"   {label + ', ' + name:<52} {figure.seconds * 1000:7.0f} ms {ratio:4.2f}x "
+                      f"{figure.cpu * 1000:7.0f} ms {cpu_ratio:4.2f}x {figure.max_rss_mb:4.0f} MB  {aim}")
+
+    def courses(self) -> None:
+        print("\n2. Generated courses, 13-minute transcript a step, --target scorm12 "
+              "(target: linear; 500 steps < 10 s, < 300 MB)")
+        sizes = [int(s) for s in self.args.steps.split(",")]
+        per_step: list[float] = []
+        for size in sizes:
+            course = generate.course(self.work / f"course-{size}", f"bench-{size}", size)
+            figure = self.build(course, ["scorm12"], repeat=max(1, min(self.repeat, 3)), warm_up=False)
+            per_step.append(figure.seconds / size * 1000)
+            aim = ""
+            if size == 500:
+                aim = verdict(figure.seconds < 10 and figure.tree_rss_mb < 300)
+            print(f"   {size:4d} steps: {figure.seconds:6.2f} s ({per_step[-1]:5.1f} ms a step, "
+                  f"CPU {figure.cpu:6.2f} s), "
+                  f"peak {figure.max_rss_mb:5.0f} MB largest process, "
+                  f"{figure.tree_rss_mb:5.0f} MB all processes  {aim}")
+            shutil.rmtree(course)
+        if len(per_step) > 1:
+            growth = per_step[-1] / per_step[0]
+            print(f"   time a step, largest against smallest course: {growth:.2f}x "
+                  f"({verdict(growth <= 1.25)}: linear means about 1x)")
+
+    def transcripts(self) -> None:
+        print("\n3. One step with a long transcript, --target web (target: < 1 s per MB, memory bounded)")
+        for size in [float(s) for s in self.args.transcript_mb.split(",")]:
+            chars = int(size * 1_000_000)
+            course = generate.course(self.work / f"long-{size}", "bench-long", 1, chars=chars)
+            actual = (course / "steps" / "step-0001" / "transcript.txt").stat().st_size / 1_000_000
+            figure = self.build(course, ["web"], repeat=max(1, min(self.repeat, 3)), warm_up=False)
+            per_mb = figure.seconds / actual
+            print(f"   {actual:5.2f} MB transcript: {figure.seconds:6.2f} s ({per_mb:4.2f} s per MB, "
+                  f"CPU {figure.cpu:6.2f} s), "
+                  f"peak {figure.max_rss_mb:5.0f} MB ({figure.max_rss_mb / actual:5.0f} MB per MB)  "
+                  f"{verdict(per_mb < 1)}")
+            shutil.rmtree(course)
+
+    def media(self) -> None:
+        size_mb = self.args.media_mb
+        print(f"\n4. Packaging a {size_mb} MB video (--target web) against cp of the same file "
+              "(target: at most 1.5x cp, < 100 MB)")
+        free = shutil.disk_usage(self.work).free / 2**20
+        if free < size_mb * 3 + 500:
+            print(f"   skipped: {free:.0f} MB free in {self.work}, need {size_mb * 3 + 500} MB "
+                  "(use --media-mb with a smaller size)")
+            return
+        course = generate.course(self.work / "media-course", "bench-media", 1, minutes=2)
+        step = course / "steps" / "step-0001"
+        video = step / "media" / "big.mp4"
+        video.parent.mkdir(parents=True, exist_ok=True)
+        header = (EXAMPLE / "steps" / "handover-conversation" / "media" / "handover-conversation.mp4").read_bytes()
+        total = size_mb * 2**20
+        padding = total - len(header)
+        with video.open("wb") as handle:                 # the example video plus one big 'free' box
+            handle.write(header)
+            handle.write((1).to_bytes(4, "big") + b"free" + padding.to_bytes(8, "big"))
+            handle.truncate(total + 16)                  # sparse: quick to make, read back as zeros
+        generate.step_source(step, "Big video", generate.transcript(120), 110.0, "media/big.mp4")
+        copy = self.work / "copy.mp4"
+        out = self.work / "dist"
+        build = [self.python, "-m", "scorm_builder", "build", str(course), "--out", str(out), "--quiet",
+                 "--target", "web"]
+        copies, builds = [], []
+        for _ in range(max(1, min(self.repeat, 3))):
+            # alternate, each after a sync: neither pays for the other's write-back of 2 GB
+            os.sync()
+            copies.append(run(["cp", "--sparse=never", str(video), str(copy)], self.env))
+            copy.unlink()
+            os.sync()
+            builds.append(run(build, self.env, self.work))
+        cp = Run(statistics.median(r.seconds for r in copies), 0, 0)
+        figure = Run(statistics.median(r.seconds for r in builds), statistics.median(r.max_rss_mb for r in builds),
+                     statistics.median(r.tree_rss_mb for r in builds))
+        ratio = figure.seconds / cp.seconds
+        print(f"   cp --sparse=never: {cp.seconds:6.2f} s (medians, runs alternated, each after a sync)")
+        print(f"   build: {figure.seconds:6.2f} s ({ratio:4.2f}x cp), peak {figure.tree_rss_mb:5.0f} MB  "
+              f"{verdict(ratio <= 1.5 and figure.tree_rss_mb < 100)}")
+        with zipfile.ZipFile(self.work / "dist" / "bench-media-web.zip") as archive:
+            info = archive.getinfo("media/step-0001/big.mp4")
+            stored = info.compress_type == zipfile.ZIP_STORED and info.compress_size == info.file_size
+        print(f"   the video is stored, not recompressed: {verdict(stored)}")
+        shutil.rmtree(course)
+        shutil.rmtree(self.work / "dist")
+
+    def overhead(self) -> None:
+        print("\n5. Package overhead per target, example course (targets: zip minus media and schema files "
+              "< 60 KB; the page's own JS + CSS gzipped < 25 KB)")
+        out = self.work / "dist-overhead"
+        subprocess.run([self.python, "-m", "scorm_builder", "build", str(EXAMPLE), "--out", str(out), "--quiet"],
+                       env=self.env, check=True, stdout=subprocess.DEVNULL, cwd=self.work)
+        for target in TARGETS:
+            path = out / f"kind-handovers-{target}.zip"
+            with zipfile.ZipFile(path) as archive:
+                infos = archive.infolist()
+                media = sum(i.compress_size for i in infos if i.filename.startswith("media/"))
+                schemas = sum(i.compress_size for i in infos if i.filename.endswith((".xsd", ".dtd")))
+                own = b"".join(archive.read(i) for i in infos
+                               if i.filename.startswith("assets/") and i.filename.endswith((".js", ".css")))
+            overhead = (path.stat().st_size - media - schemas) / 1024
+            page = len(gzip.compress(own, 9, mtime=0)) / 1024
+            print(f"   {target:<10} overhead {overhead:5.1f} KB {verdict(overhead < 60):<8}  "
+                  f"JS+CSS gzipped {page:5.1f} KB {verdict(page < 25)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each (a smoke test)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the median is shown")
+    parser.add_argument("--steps", default="50,250,500", help="generated course sizes (steps)")
+    parser.add_argument("--transcript-mb", default="1,10", help="long transcript sizes (MB)")
+    parser.add_argument("--media-mb", type=int, default=2048, help="size of the video to package (MB)")
+    parser.add_argument("--no-media", action="store_true", help="skip the big video")
+    parser.add_argument("--only", default="1,2,3,4,5", help="sections to run, e.g. 2,3")
+    parser.add_argument("--code", type=Path, default=None, help="measure this checkout instead of this one")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeat, args.steps, args.transcript_mb, args.media_mb = 1, "2,4", "0.02", 8
+    print(f"scorm-builder benchmark on {machine()}")
+    print(f"code: {args.code or ROOT}; medians of {args.repeat} runs after one warm-up run (sections 1, 5), "
+          f"of {max(1, min(args.repeat, 3))} runs (sections 2-4)")
+    sections = set(args.only.split(","))
+    with tempfile.TemporaryDirectory(prefix="scorm-bench-") as tmp:
+        bench = Bench(args, Path(tmp))
+        if "1" in sections:
+            bench.startup()
+        if "2" in sections:
+            bench.courses()
+        if "3" in sections:
+            bench.transcripts()
+        if "4" in sections and not args.no_media:
+            bench.media()
+        if "5" in sections:
+            bench.overhead()
+
+
+if __name__ == "__main__":
+    main()
