@@ -34,8 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate
 
+from scorm_builder.source_limits import MAX_TEXT_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path("/work/shared/seed/000_93bca87025a12bb7.txt")
+SEED = ROOT.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
 EXAMPLE = ROOT / "course_src" / "kind-handovers"
 TARGETS = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
 BARE = "import lxml.etree, jinja2, pydantic, click"
@@ -198,7 +200,19 @@ class Bench:
         for size in [float(s) for s in self.args.transcript_mb.split(",")]:
             chars = int(size * 1_000_000)
             course = generate.course(self.work / f"long-{size}", "bench-long", 1, chars=chars)
-            actual = (course / "steps" / "step-0001" / "transcript.txt").stat().st_size / 1_000_000
+            transcript = course / "steps" / "step-0001" / "transcript.txt"
+            actual = transcript.stat().st_size / 1_000_000
+            if transcript.stat().st_size > MAX_TEXT_BYTES:
+                # Issue 11: a source text over the limit is refused at its own file:line, quickly.
+                started = time.perf_counter()
+                refused = subprocess.run([sys.executable, "-m", "scorm_builder", "build", str(course), "--target",
+                                          "web", "--out", str(self.work / "refused"), "--quiet"], env=self.env,
+                                         capture_output=True, text=True)
+                print(f"   {actual:5.2f} MB transcript: refused at the source in "
+                      f"{time.perf_counter() - started:5.2f} s (exit {refused.returncode}; the limit is "
+                      f"{MAX_TEXT_BYTES:,} bytes a text file)")
+                shutil.rmtree(course)
+                continue
             figure = self.build(course, ["web"], repeat=max(1, min(self.repeat, 3)), warm_up=False)
             per_mb = figure.seconds / actual
             print(f"   {actual:5.2f} MB transcript: {figure.seconds:6.2f} s ({per_mb:4.2f} s per MB, "
