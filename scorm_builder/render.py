@@ -60,7 +60,12 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
     if target.course_nav and plan.contents_page:
         steps = [{"id": s.step.id, "href": s.page, "title": s.step.source.title, "intro": s.step.source.intro,
                   "completion": s.step.source.completion.value} for s in plan.steps]
-        contents_data = {"courseId": course["id"], "target": target.name, "steps": [s["id"] for s in steps]}
+        contents_data: dict[str, Any] = {"courseId": course["id"], "target": target.name,
+                                         "steps": [s["id"] for s in steps]}
+        if target.activity_ids:  # an xAPI contents page reads the course's progress from the LRS
+            contents_data["courseIri"] = course_iri(plan.loaded.course)
+            contents_data["activitySteps"] = [step_activities(plan.loaded.course, s.step.id).step
+                                              for s in plan.steps]
         html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target),
                                               "page_data": contents_data})
         pages[plan.contents_page] = html.encode("utf-8")

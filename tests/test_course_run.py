@@ -198,6 +198,8 @@ def test_xapi_continue_links_and_the_course_completed_statement(page: Any, packa
     registration = str(uuid.uuid4())
     with lrs_front(tmp_path, ralph) as front:
         page.goto(tincan_url(front, "index.html", ANN, registration, activity_id=COURSE_IRI))
+        page.wait_for_function("document.getElementById('sb-progress').textContent === "
+                               "'You have completed 0 of 3 steps.'")
         page.locator("a.sb-continue").click()
         for n in (1, 2, 3):
             page.wait_for_url(f"**/{STEPS[n - 1]}.html?*")
@@ -214,6 +216,10 @@ def test_xapi_continue_links_and_the_course_completed_statement(page: Any, packa
                 page.get_by_role("button", name="Finish", exact=True).click()
                 page.wait_for_function(LAST_STEP_FINISHED)
         statements = wait_for_statements(ralph, registration, 12)
+        # Back on the contents page (a relaunch): the course's progress comes from the LRS.
+        page.goto(tincan_url(front, "index.html", ANN, registration, activity_id=COURSE_IRI))
+        page.wait_for_function("document.getElementById('sb-progress').textContent.startsWith('Course complete')")
+        assert page.locator("li[data-step] .sb-step-done:visible").count() == 3
     completed = [s["object"]["id"] for s in statements if s["verb"]["id"].endswith("/completed")]
     assert completed == [f"{COURSE_IRI}/steps/{s}" for s in STEPS] + [COURSE_IRI], completed
     assert verbs(statements).count("terminated") == 3

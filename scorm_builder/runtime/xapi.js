@@ -144,8 +144,22 @@
       });
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", carryLaunch); }
-  else { carryLaunch(); }
+  /* On the contents page (no step of its own), the course State document says which steps are done. */
+  function contentsProgress() {
+    var l = launch(window.location.search), el = document.getElementById("sb-data"), data = null;
+    try { data = el ? JSON.parse(el.textContent) : null; } catch (e) { data = null; }
+    if (!l || !l.actor || !data || data.activity || !Array.isArray(data.activitySteps)) { return; }
+    X.client(l.endpoint, l.auth).getState(l.activityId || data.courseIri, l.actor, l.registration, COURSE_STATE)
+      .then(function (r) {
+        var listed = r.status >= 200 && r.status < 300 && r.body && Array.isArray(r.body.steps) ? r.body.steps : [];
+        var done = {};
+        (data.steps || []).forEach(function (id, i) { if (listed.indexOf(data.activitySteps[i]) >= 0) { done[id] = true; } });
+        if (window.ScormBuilderContents) { window.ScormBuilderContents.mark(done); }
+      });
+  }
+  function ready() { carryLaunch(); contentsProgress(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); }
+  else { ready(); }
 
   window.ScormBuilderXapiLaunch = {launch: launch, createBackend: createBackend};
 
