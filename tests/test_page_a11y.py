@@ -284,3 +284,31 @@ def test_caption_settings_in_forced_colors(wide: Any, site: Path) -> None:  # no
     assert got["fg"] == got["text"] and got["bg"] == got["canvas"], got
     assert wide.get_by_text("Your system colours are used for captions").is_visible()
     assert_no_violations(wide, "forced colours, caption settings open")
+
+
+def test_no_form_without_a_submit_and_no_empty_link(wide: Any, site: Path) -> None:  # noqa: F811
+    """Issue 8's two defects found by a second checker: the caption settings were a form no key or voice
+    command could submit, and the error summary held a link with no text before any error."""
+    _ready(wide, site.as_uri())
+    problems = """() => {
+      const out = [];
+      for (const f of document.querySelectorAll('form')) {
+        if (!f.querySelector('button[type=submit], button:not([type]), input[type=submit], input[type=image]')) {
+          out.push('form #' + f.id + ' has no submit button');
+        }
+      }
+      for (const a of document.querySelectorAll('a[href]')) {
+        if (!a.textContent.trim() && !a.getAttribute('aria-label')) { out.push('empty link ' + (a.id || a.href)); }
+      }
+      return out;
+    }"""
+    assert wide.evaluate(problems) == []
+    wide.get_by_role("button", name="Caption settings").click()
+    assert wide.get_by_role("group", name="Caption settings").is_visible()
+    assert wide.evaluate(problems) == []
+    _submit_with_error(wide)
+    assert wide.get_by_role("link", name="Enter your reflection").get_attribute("href") == "#sb-text"
+    wide.get_by_label(PROMPT).fill("Now there is a reflection.")
+    wide.get_by_role("button", name="Submit reflection").click()
+    wide.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+    assert wide.evaluate(problems) == []

@@ -164,7 +164,6 @@
         if (r) { r.checked = true; }
       });
       setBtn.addEventListener("click", function () { setPanel(panel.hidden); });
-      panel.addEventListener("submit", function (e) { e.preventDefault(); });
       panel.addEventListener("change", function (e) {
         var k = String(e.target.name || "").replace("sb-cap-", "");
         if (!CAP[k] || CAP[k].indexOf(e.target.value) < 0) { return; }
@@ -333,7 +332,12 @@
       text.setAttribute("aria-describedby", describedBy);
     }
     show(errEl, !!msg);
-    if (summary) { summaryLink.textContent = msg; show(summary, !!msg); }
+    if (summary) {
+      // A link only while there is an error to go to: an empty link is announced as just "link".
+      summaryLink.textContent = msg;
+      if (msg) { summaryLink.setAttribute("href", "#sb-text"); } else { summaryLink.removeAttribute("href"); }
+      show(summary, !!msg);
+    }
   }
   function validate(v) {
     var n = v.length;
