@@ -47,7 +47,12 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def submit(page: Any, text: str) -> None:
     page.fill("#sb-text", text)
     page.get_by_role("button", name="Submit reflection").click()
-    page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)", timeout=20000)
+    try:  # the xAPI/cmi5 submit waits up to 8 s for the LRS itself; a loaded machine needs the margin
+        page.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)", timeout=30000)
+    except Exception as exc:
+        shown = page.evaluate("[document.getElementById('sb-status').textContent,"
+                              " document.getElementById('sb-alert').textContent]")
+        raise AssertionError(f"no 'submitted' status; the page shows {shown!r}") from exc
 
 
 def assert_position(page: Any, n: int) -> None:
