@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.engines import check_both
-from tests.test_page_browser import PROMPT, site  # noqa: F401 - session fixture shared with the browser tests
+from tests.test_page_browser import PROMPT, site, variant  # noqa: F401 - session fixtures shared with the browser tests
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +121,26 @@ def wide_page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     yield context.new_page()
     context.close()
+
+
+def test_both_engines_contents_page_and_second_step(wide_page: Any, variant: Path) -> None:  # noqa: F811
+    """A course of two steps: its contents page, and the second step with the way between steps."""
+    wide_page.goto((variant / "index.html").as_uri())
+    assert wide_page.get_by_role("link", name=re.compile("second look", re.I)).count() >= 1
+    check_both(wide_page, "web, contents page of a two-step course")
+    ready(wide_page, (variant / "second-step.html").as_uri())
+    check_both(wide_page, "web, second step of two")
+
+
+OTHER_WEB_PAGES = 2  # the contents page and the second step, above
+
+
+def test_accessibility_statement_gives_the_numbers_these_tests_check() -> None:
+    from tests.test_two_engines_lms import LMS_STATES
+
+    statement = (Path(__file__).resolve().parent.parent / "docs" / "accessibility.md").read_text("utf-8")
+    web = len(STATES) * len(MEDIA) + OTHER_WEB_PAGES
+    assert f"| web (file://) | {web}: " in statement
+    for target, n in LMS_STATES.items():
+        assert re.search(rf"^\| {target}, [^|]*\| {n}: ", statement, re.M), target
+    assert f"That is {web + sum(LMS_STATES.values())} states per engine" in statement
