@@ -163,7 +163,7 @@ def add_step(course_dir: Path, step_id: str) -> None:
               help='Print {"ok", "package", "findings": [{"path", "line", "problem"}]} on stdout.')
 def validate(package: Path, as_json: bool) -> None:
     """Check a SCORM 1.2/2004, xAPI or cmi5 package (ours or another tool's); one line per problem."""
-    from scorm_builder.validate import package_findings
+    from scorm_builder.validate import package_findings, package_kind
 
     findings = package_findings(package)
     if as_json:
@@ -172,7 +172,7 @@ def validate(package: Path, as_json: bool) -> None:
     elif findings:
         click.echo("\n".join(str(f) for f in findings))
     else:
-        click.echo(f"{package}: valid SCORM package")
+        click.echo(f"{package}: valid {package_kind(package)}")
     sys.exit(1 if findings else 0)
 
 

@@ -107,6 +107,22 @@ def package_findings(zip_path: Path) -> list[Finding]:
     return report.findings
 
 
+def package_kind(zip_path: Path) -> str:
+    """What a package that passed ``validate`` is, in the words an administrator uses."""
+    with zipfile.ZipFile(zip_path) as zf:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            return {"cmi5.xml": "cmi5 course", "tincan.xml": "xAPI (TinCan) package"}.get(
+                xapi_descriptor(names) or "", "package")
+        info = zf.getinfo(MANIFEST)
+        data = _read_capped(zf, info, MAX_MANIFEST_BYTES)
+    try:
+        root = parse_untrusted(data or b"", max_bytes=MAX_MANIFEST_BYTES).getroot()
+    except XmlRejectedError:
+        return "SCORM package"
+    return "SCORM 2004 package" if validate_scorm2004.is_scorm2004(root) else "SCORM 1.2 package"
+
+
 def _check_package(zf: zipfile.ZipFile, report: _Report, zip_name: str = "package") -> None:
     """Run every check on an open zip, in a fixed order so output is stable."""
     if not zip_limits.check_central_directory(zf.infolist(), zip_name, report.add):

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from tests.helpers import ROOT, copy_example, step_file
+from tests.helpers import EXAMPLE, ROOT, copy_example, step_file
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -118,3 +118,14 @@ def test_cli_offers_every_registered_target() -> None:
     from scorm_builder.targets import TARGETS
 
     assert set(TARGET_NAMES) == set(TARGETS)
+
+
+def test_validate_names_the_kind_of_package(tmp_path: Path) -> None:
+    result = run("build", str(EXAMPLE), "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    kinds = {"scorm12": "SCORM 1.2 package", "scorm2004": "SCORM 2004 package", "xapi": "xAPI (TinCan) package",
+             "cmi5": "cmi5 course"}
+    for target, kind in kinds.items():
+        package = tmp_path / f"kind-handovers-{target}.zip"
+        checked = run("validate", str(package))
+        assert checked.returncode == 0 and checked.stdout.strip() == f"{package}: valid {kind}", checked

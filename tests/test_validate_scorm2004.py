@@ -213,7 +213,7 @@ def test_example_course_builds_and_validates_for_scorm2004(tmp_path: Path) -> No
     assert built.returncode == 0, built.stderr
     package = tmp_path / "dist" / "kind-handovers-scorm2004.zip"
     result = cli("validate", str(package))
-    assert result.returncode == 0 and result.stdout.strip() == f"{package}: valid SCORM package", result
+    assert result.returncode == 0 and result.stdout.strip() == f"{package}: valid SCORM 2004 package", result
     with zipfile.ZipFile(package) as zf:
         assert {n for n in zf.namelist() if "/" not in n and n.endswith((".xsd", ".dtd"))} == set(control_files())
         assert b"runtime-scorm2004.js" in zf.read("index.html")
