@@ -312,3 +312,53 @@ def test_no_form_without_a_submit_and_no_empty_link(wide: Any, site: Path) -> No
     wide.get_by_role("button", name="Submit reflection").click()
     wide.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
     assert wide.evaluate(problems) == []
+
+
+# WCAG 1.4.12: the text-spacing values a user style sheet may force (the W3C bookmarklet's values).
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+                " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }")
+CLIPPED = """() => {
+  // Elements that hide overflowing content and have more content than room: text that is cut off.
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const s = getComputedStyle(el);
+    if (el.closest('[hidden]') || s.display === 'none' || s.visibility === 'hidden') { continue; }
+    if (el.classList.contains('sb-vh') || el.matches('video, audio, track, source, img, svg *')) { continue; }
+    const hides = ['hidden', 'clip'];
+    const cutX = hides.includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    const cutY = hides.includes(s.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    if (cutX || cutY) { out.push((el.id ? '#' + el.id : el.tagName.toLowerCase() + '.' + el.className) +
+                                (cutX ? ' cut sideways' : ' cut below')); }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height", "spacing"), [(320, 200, False), (320, 200, True), (1280, 800, True)],
+                         ids=["400% zoom", "400% zoom with text spacing", "1280 px with text spacing"])
+def test_zoom_and_text_spacing_clip_nothing(browser: Any, site: Path, width: int, height: int,  # noqa: F811
+                                            spacing: bool) -> None:
+    """400 % zoom of a 1280 x 800 window is 320 x 200 CSS px: nothing scrolls sideways or is cut off,
+    also with the WCAG 1.4.12 text spacing forced on every element; the states with the most text too."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        _ready(page, site.as_uri())
+        if spacing:
+            # The page's CSP refuses inline <style>; a constructed style sheet is what a user style
+            # sheet or bookmarklet amounts to here.
+            page.evaluate("css => { const s = new CSSStyleSheet(); s.replaceSync(css);"
+                          " document.adoptedStyleSheets = [...document.adoptedStyleSheets, s]; }", TEXT_SPACING)
+            assert page.evaluate("getComputedStyle(document.querySelector('main p')).letterSpacing") != "normal"
+        # the detector sees a cut-off box (so its empty answer below means something)
+        page.evaluate("() => { const d = document.createElement('div'); d.id = 'sb-control-cut';"
+                      " d.style.cssText = 'overflow:hidden;height:1em;width:3em'; d.textContent = 'a b c d e f g h';"
+                      " document.body.appendChild(d); }")
+        assert "#sb-control-cut cut below" in page.evaluate(CLIPPED)
+        page.evaluate("document.getElementById('sb-control-cut').remove()")
+        page.get_by_role("button", name="Caption settings").click()
+        _submit_with_error(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert page.evaluate(CLIPPED) == []
+    finally:
+        context.close()
