@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate
+import page
 
 from scorm_builder.source_limits import MAX_TEXT_BYTES
 
@@ -287,6 +288,25 @@ class Bench:
             print(f"   {target:<10} overhead {overhead:5.1f} KB {verdict(overhead < 60):<8}  "
                   f"JS+CSS gzipped {page:5.1f} KB {verdict(page < 25)}")
 
+    def browser(self) -> None:
+        print("\n6. The example's step page in headless Chromium from file:// against a blank page with five "
+              "buttons (target: at most 2x), and the LMS commits of one learner session (target: at most one "
+              "per learner action, plus the finish)")
+        loads = max(5, self.repeat * 2)
+        step, blank = page.page_load(EXAMPLE, self.work, loads)
+        for label, mine, base in (("DOMContentLoaded", step.dom_content_loaded, blank.dom_content_loaded),
+                                  ("interactive (every seek button in place)", step.interactive, blank.interactive)):
+            ratio = mine / base
+            print(f"   {label:<42} step {mine:6.1f} ms, blank {base:6.1f} ms: {ratio:4.2f}x  {verdict(ratio <= 2)}")
+        print(f"   (medians of {loads} loads each, alternated in one browser run after one warm-up each)")
+        for target in ("scorm12", "scorm2004"):
+            session = page.lms_session(EXAMPLE, target, self.work)
+            actions = len(session.commits) - 1                  # the last is the finish
+            total = sum(n for _, n in session.commits)
+            steps = ", ".join(f"{name} {n}" for name, n in session.commits)
+            print(f"   {target:<10} commits per action: {steps}; finish calls {session.finishes}: "
+                  f"{total} commits for {actions} actions and the finish  {verdict(total <= actions + 1)}")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -296,7 +316,7 @@ def main() -> None:
     parser.add_argument("--transcript-mb", default="1,10", help="long transcript sizes (MB)")
     parser.add_argument("--media-mb", type=int, default=2048, help="size of the video to package (MB)")
     parser.add_argument("--no-media", action="store_true", help="skip the big video")
-    parser.add_argument("--only", default="1,2,3,4,5", help="sections to run, e.g. 2,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6", help="sections to run, e.g. 2,3")
     parser.add_argument("--code", type=Path, default=None, help="measure this checkout instead of this one")
     args = parser.parse_args()
     if args.quick:
@@ -317,6 +337,8 @@ def main() -> None:
             bench.media()
         if "5" in sections:
             bench.overhead()
+        if "6" in sections:
+            bench.browser()
 
 
 if __name__ == "__main__":
