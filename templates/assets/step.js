@@ -427,7 +427,9 @@
   }
   if (form && text) {
     show(form.querySelector(".sb-actions"), true);
-    updateCount(false);
+    // Once the page is usable: the first number formatted loads the locale's data (~15 ms).
+    var firstCount = function () { setTimeout(function () { updateCount(false); }, 0); };
+    if (doc.readyState === "complete") { firstCount(); } else { doc.addEventListener("DOMContentLoaded", firstCount); }
     text.addEventListener("input", onInput);
     text.addEventListener("blur", saveDraft);
     // Dictation tools may change the value without input events: poll while focused.
