@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +102,16 @@ def run(command: Sequence[str], env: dict[str, str], cwd: Path | None = None) ->
 
 
 def median_run(command: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | None = None,
-               warm_up: bool = True) -> Run:
-    """Median wall time and memory of ``repeat`` runs (after one warm-up run, not counted)."""
+               warm_up: bool = True, before: Callable[[], None] = lambda: None) -> Run:
+    """Median wall time and memory of ``repeat`` runs (after one warm-up run, not counted);
+    ``before`` is called before each run, untimed."""
     if warm_up:
+        before()
         run(command, env, cwd)
-    runs = [run(command, env, cwd) for _ in range(repeat)]
+    runs = []
+    for _ in range(repeat):
+        before()
+        runs.append(run(command, env, cwd))
     return Run(statistics.median(r.seconds for r in runs), statistics.median(r.max_rss_mb for r in runs),
                statistics.median(r.tree_rss_mb for r in runs), statistics.median(r.cpu for r in runs))
 
@@ -140,14 +145,24 @@ class Bench:
         code = args.code.resolve() if args.code else ROOT
         self.env["PYTHONPATH"] = str(code)
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.env["SCORM_BUILDER_CACHE_DIR"] = str(work / "cache")   # compiled templates, last builds
         self.repeat = args.repeat
 
-    def build(self, course: Path, targets: Sequence[str], repeat: int | None = None, warm_up: bool = True) -> Run:
+    def build(self, course: Path, targets: Sequence[str], repeat: int | None = None, warm_up: bool = True,
+              unchanged: bool = False) -> Run:
+        """A real build each run: the packages of the run before are deleted first, so the up-to-date
+        check (scorm_builder/uptodate.py) finds nothing to skip; with ``unchanged``, they are kept
+        and every run after the warm-up is a rebuild with nothing changed."""
         out = self.work / "dist"
         command = [self.python, "-m", "scorm_builder", "build", str(course), "--out", str(out), "--quiet"]
         for target in targets:
             command += ["--target", target]
-        return median_run(command, self.env, repeat or self.repeat, cwd=self.work, warm_up=warm_up)
+
+        def clean() -> None:
+            if not unchanged:
+                shutil.rmtree(out, ignore_errors=True)
+
+        return median_run(command, self.env, repeat or self.repeat, cwd=self.work, warm_up=warm_up, before=clean)
 
     def startup(self) -> None:
         print("\n1. One step against starting Python and importing lxml, jinja2, pydantic, click "
@@ -165,9 +180,11 @@ class Bench:
         else:
             print(f"   (seed {SEED} not found: skipped)")
         for label, course in courses:
-            for targets in (["scorm12"], ["web"], list(TARGETS)):
+            for targets, unchanged in ((["scorm12"], True), (["scorm12"], False), (["web"], True), (["web"], False),
+                                       (list(TARGETS), False)):
                 name = "all 5 targets" if len(targets) > 1 else targets[0]
-                figure = self.build(course, targets)
+                name += ", unchanged (skipped)" if unchanged else ", built"
+                figure = self.build(course, targets, unchanged=unchanged)
                 ratio = figure.seconds / bare.seconds
                 cpu_ratio = figure.cpu / bare.cpu
                 aim = f"{verdict(ratio <= 1.5)}" if len(targets) == 1 else "(for information)"
@@ -253,6 +270,7 @@ class Bench:
             os.sync()
             copies.append(run(["cp", "--sparse=never", str(video), str(copy)], self.env))
             copy.unlink()
+            shutil.rmtree(out, ignore_errors=True)       # a new zip each time, as cp writes a new file
             os.sync()
             builds.append(run(build, self.env, self.work))
         cp = Run(statistics.median(r.seconds for r in copies), 0, 0)
