@@ -42,6 +42,15 @@ SEED = ROOT.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
 EXAMPLE = ROOT / "course_src" / "kind-handovers"
 TARGETS = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
 BARE = "import lxml.etree, jinja2, pydantic, click"
+CAPTIONS_ALONE = """import sys
+from pathlib import Path
+from scorm_builder.captions import to_webvtt
+from scorm_builder.cuepool import make_cues_each
+from scorm_builder.transcript import parse_transcript
+path = Path(sys.argv[1])
+(cues, _), = make_cues_each([(parse_transcript(path.read_text(encoding="utf-8"), path), None)])
+to_webvtt(cues, "en")
+"""
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,11 @@ class Bench:
                 print(f"   {actual:5.2f} MB transcript: refused at the source in "
                       f"{time.perf_counter() - started:5.2f} s (exit {refused.returncode}; the limit is "
                       f"{MAX_TEXT_BYTES:,} bytes a text file)")
+                # What the limit spares: the captions alone, through the library (which has no limit)
+                alone = run([self.python, "-c", CAPTIONS_ALONE, str(transcript)], self.env, self.work)
+                print(f"   {actual:5.2f} MB transcript, its captions alone (library call, both cores): "
+                      f"{alone.seconds:6.2f} s ({alone.seconds / actual:4.2f} s per MB, CPU {alone.cpu:6.2f} s), "
+                      f"peak {alone.max_rss_mb:5.0f} MB largest process, {alone.tree_rss_mb:5.0f} MB all processes")
                 shutil.rmtree(course)
                 continue
             figure = self.build(course, ["web"], repeat=max(1, min(self.repeat, 3)), warm_up=False)

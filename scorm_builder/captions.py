@@ -397,6 +397,8 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                     if top > MAX_LINE_CHARS:
                         break
                     bottom = end_pos - pos[at] - 1
+                    if top > bottom and (top - bottom) / 8 + 0.5 >= layout_cost:
+                        break                    # later splits are less balanced still: none can be better
                     option = pair[at - 1]
                     option += _COST_MID_LINE_SENTENCE * ((ends_before[at - 1] - inner_lo)
                                                          + (inner_hi - ends_before[at]))
