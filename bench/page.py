@@ -15,6 +15,7 @@ transcript paragraph, types a reflection key by key, submits it and finishes. Ev
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -63,10 +64,11 @@ class Load:
     interactive: float
 
 
-def build(course: Path, target: str, out: Path) -> Path:
-    """Build ``course`` for ``target`` with the CLI and unpack it; returns the folder."""
+def build(course: Path, target: str, out: Path, env: dict[str, str] | None = None) -> Path:
+    """Build ``course`` for ``target`` with the CLI (``env``: the bench's, which names the code
+    measured) and unpack it; returns the folder."""
     subprocess.run([sys.executable, "-m", "scorm_builder", "build", str(course), "--target", target, "--out",
-                    str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL)
+                    str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL, env=env or dict(os.environ))
     (archive,) = out.glob(f"*-{target}.zip")
     unpacked = out / target
     with zipfile.ZipFile(archive) as zipped:
@@ -99,11 +101,11 @@ def _load(context: Any, url: str) -> Load:
         page.close()
 
 
-def page_load(course: Path, work: Path, repeat: int) -> tuple[Load, Load]:
+def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[Load, Load]:
     """Medians of ``repeat`` loads (after one warm-up each) of the step page and of the blank page."""
     from playwright.sync_api import sync_playwright
 
-    package = build(course, "web", work / "page-web")
+    package = build(course, "web", work / "page-web", env)
     step = _step_page(package)
     blank = work / "blank.html"
     blank.write_text(BLANK, encoding="utf-8")
@@ -137,7 +139,7 @@ class Session:
     finishes: int
 
 
-def lms_session(course: Path, target: str, work: Path) -> Session:
+def lms_session(course: Path, target: str, work: Path, env: dict[str, str] | None = None) -> Session:
     """One learner session of the step in scorm-again (SCORM 1.2 or 2004); counts the commits."""
     from playwright.sync_api import sync_playwright
 
@@ -147,7 +149,7 @@ def lms_session(course: Path, target: str, work: Path) -> Session:
     site = work / f"lms-{target}"
     shutil.copytree(HOST, site / "host")
     shutil.copy(SCORM_AGAIN, site / "host" / "scorm-again.js")
-    package = build(course, target, work / f"session-{target}")
+    package = build(course, target, work / f"session-{target}", env)
     shutil.copytree(package, site / "pkg")
     launch = _step_page(package).name
     commit = "LMSCommit" if target == "scorm12" else "Commit"

@@ -325,14 +325,14 @@ class Bench:
               "buttons (target: at most 2x), and the LMS commits of one learner session (target: at most one "
               "per learner action, plus the finish)")
         loads = max(5, self.repeat * 2)
-        step, blank = page.page_load(EXAMPLE, self.work, loads)
+        step, blank = page.page_load(EXAMPLE, self.work, loads, self.env)
         for label, mine, base in (("DOMContentLoaded", step.dom_content_loaded, blank.dom_content_loaded),
                                   ("interactive (every seek button in place)", step.interactive, blank.interactive)):
             ratio = mine / base
             print(f"   {label:<42} step {mine:6.1f} ms, blank {base:6.1f} ms: {ratio:4.2f}x  {verdict(ratio <= 2)}")
         print(f"   (medians of {loads} loads each, alternated in one browser run after one warm-up each)")
         for target in ("scorm12", "scorm2004"):
-            session = page.lms_session(EXAMPLE, target, self.work)
+            session = page.lms_session(EXAMPLE, target, self.work, self.env)
             actions = len(session.commits) - 1                  # the last is the finish
             total = sum(n for _, n in session.commits)
             steps = ", ".join(f"{name} {n}" for name, n in session.commits)
