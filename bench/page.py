@@ -68,7 +68,8 @@ def build(course: Path, target: str, out: Path, env: dict[str, str] | None = Non
     """Build ``course`` for ``target`` with the CLI (``env``: the bench's, which names the code
     measured) and unpack it; returns the folder."""
     subprocess.run([sys.executable, "-m", "scorm_builder", "build", str(course), "--target", target, "--out",
-                    str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL, env=env or dict(os.environ))
+                    str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL, env=env or dict(os.environ),
+                   cwd=out.parent)              # not this checkout's folder: -m imports from there first
     (archive,) = out.glob(f"*-{target}.zip")
     unpacked = out / target
     with zipfile.ZipFile(archive) as zipped:
