@@ -11,7 +11,8 @@ The fingerprint covers everything a build reads or decides by:
   A file of ``CONTENT_HASH_MAX`` bytes or more (a video) is taken by its file-system identity
   instead: device, inode, size, and the modification and change times in nanoseconds. Any
   write, and any later reset of the modification time, sets the change time, which no user can
-  set back.
+  set back. A file system may keep coarser times (a second, or two), so a large file changed less
+  than ``RACY_NS`` ago means no skip: a later write then falls in a later tick.
 * the tool itself: every file of the installed package (code, runtime scripts, schemas) and of
   the built-in theme, by content; the Python and zlib versions (zlib writes the deflated bytes);
   the names of the installed distributions beside the dependencies (each carries its version).
@@ -30,6 +31,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 import zlib
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -37,6 +39,8 @@ from pathlib import Path
 
 CONTENT_HASH_MAX = 4 * 1024 * 1024
 """Files this large or larger are fingerprinted by identity and times, not read (media)."""
+RACY_NS = 3_000_000_000
+"""A large file changed this recently (nanoseconds) cannot be told from its next write by its times."""
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 _DEPENDENCIES = ("click", "jinja2", "lxml", "markdown_it", "pydantic", "pydantic_core", "yaml")
@@ -83,6 +87,8 @@ def _tree(digest: hashlib._Hash, label: str, root: Path) -> bool:
             relative = path.relative_to(root).as_posix()
             digest.update(f"\0file {relative}\0".encode("utf-8", "surrogateescape"))
             if stat.st_size >= CONTENT_HASH_MAX:
+                if time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) < RACY_NS:
+                    return False
                 digest.update(json.dumps(_identity(stat)).encode())
                 continue
             with path.open("rb") as handle:
