@@ -310,6 +310,15 @@
     return n <= limit ? "You have " + plural(limit - n, "character") + " remaining"
       : "You have " + plural(n - limit, "character") + " too many";
   }
+  /* Work the learner does not need to start with runs once the page is usable (after
+     DOMContentLoaded): the first number formatted loads the locale's data (~15 ms). */
+  var navEntry = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var usable = doc.readyState === "complete" || !!(navEntry && navEntry.domContentLoadedEventStart > 0);
+  doc.addEventListener("DOMContentLoaded", function () { usable = true; });
+  function whenUsable(fn) {
+    if (usable) { setTimeout(fn, 0); return; }
+    doc.addEventListener("DOMContentLoaded", function () { setTimeout(fn, 0); });
+  }
   function updateCount(announce) {
     if (!countEl) { return; }
     countEl.textContent = countText();
@@ -427,9 +436,7 @@
   }
   if (form && text) {
     show(form.querySelector(".sb-actions"), true);
-    // Once the page is usable: the first number formatted loads the locale's data (~15 ms).
-    var firstCount = function () { setTimeout(function () { updateCount(false); }, 0); };
-    if (doc.readyState === "complete") { firstCount(); } else { doc.addEventListener("DOMContentLoaded", firstCount); }
+    whenUsable(function () { updateCount(false); });
     text.addEventListener("input", onInput);
     text.addEventListener("blur", saveDraft);
     // Dictation tools may change the value without input events: poll while focused.
@@ -615,7 +622,7 @@
     if (text && !text.value) {
       text.value = state.draft || (state.submitted ? state.submitted.text : "");
       lastValue = text.value;
-      updateCount(false);
+      whenUsable(function () { updateCount(false); });
     }
     if (state.submitted) {
       showRecord();
