@@ -307,3 +307,15 @@ def test_the_shortcut_check_sees_a_shortcut(context_for: Any, site: Path) -> Non
     page.keyboard.press("m")
     after = page.evaluate(SNAPSHOT)
     assert after["muted"] != before["muted"] and after["cancelled"] == ["m"]
+
+
+def test_accessibility_statement_gives_the_keyboard_numbers(site: Path) -> None:  # noqa: F811
+    """docs/accessibility.md states how many tab stops, keys and frames these tests check."""
+    from tests.test_fullscreen_frame import FRAMES
+
+    statement = " ".join((Path(__file__).resolve().parent.parent / "docs" / "accessibility.md")
+                         .read_text("utf-8").split())
+    assert f"each of the {len(expected_stops(site))} tab stops" in statement
+    assert f"{len(SHORTCUT_KEYS)} keys (letters" in statement
+    words = {4: "four"}
+    assert f"frames the step {words[len(FRAMES)]} ways" in statement
