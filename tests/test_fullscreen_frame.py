@@ -70,6 +70,7 @@ def framed(page: Any, tmp_path: Path, packages: dict[str, Path], request: pytest
         inner = server.url if target == "scorm12" else other.url
         page.evaluate("u => launch(u, {})", inner + "/pkg/index.html")
         frame = page.wait_for_selector("#sco").content_frame()
+        frame.wait_for_url(inner + "/pkg/index.html")   # not the frame's first, empty document
         frame.wait_for_load_state("load")
         frame.wait_for_function("document.getElementById('sb-media').readyState >= 1")
         frame.wait_for_function("document.querySelectorAll('#sb-transcript .sb-seek').length > 0")
