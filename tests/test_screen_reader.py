@@ -43,6 +43,7 @@ HOST = Path(__file__).resolve().parent / "scorm_host"
 CONTROL_ROLES = ("button", "link", "checkbox", "radio", "textbox", "combobox", "slider", "spinbutton",
                  "switch", "menuitem", "tab", "option")
 PLAY_SECONDS = 10.0
+CONTROL_SECONDS = 4.0
 SUBMITTED = "Reflection submitted. You can download or print a copy below."
 HEADER = [
     "# What the virtual screen reader (@guidepup/virtual-screen-reader) says, item by item, walking",
@@ -294,7 +295,8 @@ def test_state_changes_announced_once(step: Any, reader: str) -> None:
 def test_no_announcement_storm_while_the_video_plays(step: Any, reader: str) -> None:
     """10 s of playback with the transcript following the video and captions drawn below it (the
     setting that rewrites the page most): the current paragraph changes and the box scrolls, yet
-    nothing is announced."""
+    nothing is announced. A control then makes the caption box a live region for 4 s more, and the
+    reader must hear the captions: the zero is not a reader that hears nothing."""
     assert step.get_by_label("Scroll the transcript with the video").is_checked()
     step.get_by_role("button", name="Caption settings").click()
     step.get_by_label("Below the video").check()
@@ -314,7 +316,19 @@ def test_no_announcement_storm_while_the_video_plays(step: Any, reader: str) -> 
     step.wait_for_function(f"document.getElementById('sb-media').currentTime >= {begin + PLAY_SECONDS}",
                            timeout=(PLAY_SECONDS + 20) * 1000, polling=200)
     heard = sr.log(step)
+
+    # control: the same playback with the caption box made a live region does storm, and the reader hears it
+    sr.clear(step)
+    step.evaluate("document.getElementById('sb-cap-below').setAttribute('aria-live', 'polite');"
+                  "document.getElementById('sb-cap-below').removeAttribute('aria-hidden')")
+    now = step.evaluate("document.getElementById('sb-media').currentTime")
+    step.wait_for_function(f"document.getElementById('sb-media').currentTime >= {now + CONTROL_SECONDS}",
+                           timeout=(CONTROL_SECONDS + 20) * 1000, polling=200)
+    storm = sr.live(sr.log(step))
     sr.stop(step)
+    print(f"[screen reader] control, caption box made live for {CONTROL_SECONDS:.0f} s: {len(storm)} announcements")
+    assert len(storm) >= 2, f"the control heard no caption announcements: {storm}"
+
     assert step.evaluate("window.__cues") > 0, "captions were drawn below the video while it played"
     assert len(set(step.evaluate("window.__current"))) >= 2, "the current paragraph moved"
     assert step.evaluate("document.getElementById('sb-transcript').scrollTop") > 0, "the transcript scrolled"
