@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from tests import test_scorm12_runtime as s12
+from tests import test_scorm2004_runtime as s2004
 from tests.support import screen_reader as sr
 from tests.support.server import serve
 from tests.test_page_browser import EXAMPLE, PROMPT, build, make_variant
@@ -139,8 +140,8 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> str:
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Unzipped packages built with the CLI: the example course (web, scorm12) and the two-step variant."""
     out = tmp_path_factory.mktemp("sr-packages")
-    return {"web": build(EXAMPLE, "web", out / "example"), "scorm12": build(EXAMPLE, "scorm12", out / "example"),
-            "variant": build(make_variant(out), "web", out / "variant")}
+    built = {t: build(EXAMPLE, t, out / "example") for t in ("web", "scorm12", "scorm2004")}
+    return {**built, "variant": build(make_variant(out), "web", out / "variant")}
 
 
 @pytest.fixture()
@@ -191,10 +192,11 @@ def test_contents_page_phrase_log(page: Any, packages: dict[str, Path], reader: 
 
 @pytest.fixture()
 def scorm_site(tmp_path: Path, packages: dict[str, Path]) -> Iterator[Any]:
-    """/host: scorm-again's SCORM 1.2 test LMS; /pkg12: the built package."""
+    """/host: scorm-again's SCORM 1.2 and 2004 test LMSs; /pkg12, /pkg2004: the built packages."""
     shutil.copytree(HOST, tmp_path / "host")
     shutil.copy(s12.SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
     shutil.copytree(packages["scorm12"], tmp_path / "pkg12")
+    shutil.copytree(packages["scorm2004"], tmp_path / "pkg2004")
     with serve(tmp_path) as server:
         yield server
 
@@ -220,6 +222,22 @@ def test_scorm12_step_in_scorm_again(page: Any, scorm_site: Any, reader: str) ->
     frame.wait_for_timeout(300)
     assert sr.live(sr.log(frame)).count(f"polite: {SUBMITTED}") == 1, sr.log(frame)
     sr.stop(frame)
+
+
+def test_scorm2004_step_in_scorm_again_says_what_scorm12_says(page: Any, scorm_site: Any, reader: str) -> None:
+    """SCORM 2004 launches the same page (no Previous/Next offered by this LMS): the same log."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    frame = s2004.Lms(page, scorm_site).launch("/pkg2004/index.html")
+    frame.wait_for_function("document.querySelector('#sb-finish').offsetParent !== null")
+    frame.wait_for_function("document.querySelectorAll('#sb-transcript .sb-seek').length > 0")
+    assert frame.evaluate("window.top !== window")
+    phrases = sr.walk(frame, reader)
+    check_structure(frame, phrases)
+    check_seek_buttons(frame, phrases)
+    if not UPDATE:
+        expected = _golden_lines((GOLDEN / "step-phrases-scorm12.txt").read_text("utf-8"))
+        assert phrases == expected, "\n".join(difflib.unified_diff(expected, phrases, "scorm12", "scorm2004",
+                                                                     lineterm="", n=2))
 
 
 # ---------------------------------------------------------------- announcements
