@@ -288,6 +288,7 @@ def test_state_changes_announced_once(step: Any, reader: str) -> None:
     assert step.evaluate("document.activeElement.id") == "sb-summary"
     assert [p for p in heard if "Enter your reflection" in p] == \
         ["group, There is a problem, Enter your reflection"], heard
+    assert sr.live(heard) == [], f"the error is said by focus, not again by a live region: {heard}"
 
     # saved: a draft typed with the keyboard is saved 1.5 s after the last key
     box = step.get_by_label(PROMPT)
@@ -348,7 +349,7 @@ def test_no_announcement_storm_while_the_video_plays(step: Any, reader: str) -> 
     storm = sr.live(sr.log(step))
     sr.stop(step)
     print(f"[screen reader] control, caption box made live for {CONTROL_SECONDS:.0f} s: {len(storm)} announcements")
-    assert len(storm) >= 2, f"the control heard no caption announcements: {storm}"
+    assert len(storm) >= 1, f"the control heard no caption announcements: {storm}"
 
     assert step.evaluate("window.__cues") > 0, "captions were drawn below the video while it played"
     assert len(set(step.evaluate("window.__current"))) >= 2, "the current paragraph moved"
