@@ -1,6 +1,6 @@
 """A virtual screen reader (npm ``@guidepup/virtual-screen-reader``) run inside a page or a frame.
 
-The package ships an ES module for browsers; esbuild (pinned in package.json) turns it once per run
+The package ships an ES module for browsers; esbuild (pinned in package.json) turns it, once per test module,
 into a classic script that sets ``window.GuidepupVSR``, because the packages' Content-Security-Policy
 (``script-src 'self'``) refuses inline scripts and module imports from elsewhere. That script is
 evaluated through the DevTools protocol (``evaluate``), which the policy does not govern, exactly as
