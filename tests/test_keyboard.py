@@ -319,3 +319,47 @@ def test_accessibility_statement_gives_the_keyboard_numbers(site: Path) -> None:
     assert f"{len(SHORTCUT_KEYS)} keys (letters" in statement
     words = {4: "four"}
     assert f"frames the step {words[len(FRAMES)]} ways" in statement
+
+
+def play_button_centre(page: Any) -> tuple[float, float]:
+    """Where the video's own play button is (its controls are not in the page's DOM: DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+
+    def nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield node
+        for key in ("children", "shadowRoots"):
+            for child in node.get(key, []):
+                yield from nodes(child)
+
+    for node in nodes(root):
+        attributes = node.get("attributes", [])
+        if "-webkit-media-controls-play-button" in attributes:
+            quad = cdp.send("DOM.getBoxModel", {"nodeId": node["nodeId"]})["model"]["border"]
+            cdp.detach()
+            return (quad[0] + quad[4]) / 2, (quad[1] + quad[5]) / 2
+    raise AssertionError("the video has no play button")
+
+
+def test_a_click_on_the_video_controls_draws_no_keyboard_ring(context_for: Any, site: Path) -> None:  # noqa: F811
+    """Pointer: the player's ring is for keyboard focus on its controls; a click on the video's own play
+    button focuses it too (Chromium), and draws no ring; coming back to the player with Shift+Tab does."""
+    page = context_for()
+    ready(page, site.as_uri())
+    x, y = play_button_centre(page)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function("!document.getElementById('sb-media').paused")
+    page.evaluate("document.getElementById('sb-media').pause()")
+    assert page.evaluate("document.activeElement.id") == "sb-media", "the click focused a control of the video"
+    assert page.evaluate("getComputedStyle(document.getElementById('sb-media')).outlineStyle") == "none"
+    # keys pressed inside the browser's own controls never reach the page; the next key on one of
+    # the page's controls does: Shift+Tab back from Captions rings the player
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "sb-cc":
+            break
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == "sb-media"
+    assert page.evaluate("getComputedStyle(document.getElementById('sb-media')).outlineStyle") == "solid"
