@@ -10,6 +10,8 @@ import gettext
 import io
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -205,3 +207,22 @@ def test_gettext_reads_the_compiled_catalogue_without_babel() -> None:
     assert translations.gettext("Transcript") == "النص المكتوب"
     assert translations.ngettext("You have entered %(n)s character", "You have entered %(n)s characters", 2) \
         == "كتبت حرفين"
+
+
+def test_an_english_build_does_not_import_babel(tmp_path: Path) -> None:
+    """Start-up stays small: Babel is imported only to format numbers for another language."""
+    course = copy_example(tmp_path)
+    script = ("import sys; from pathlib import Path; from scorm_builder.build import build_course; "
+              f"build_course(Path({str(course)!r}), ['web'], Path({str(tmp_path / 'out')!r})); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))")
+    english = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert english.stdout.strip() == "[]"
+    set_language(course, "fr")
+    french = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "babel.numbers" in french.stdout   # the control: the same probe sees Babel when it is used
+
+
+def test_a_right_to_left_language_without_a_catalogue_is_still_right_to_left() -> None:
+    """Hebrew content with the English interface: the page (its lang, its text) is still right to left."""
+    ui = load_interface("he", WHERE)
+    assert (ui.catalogue, ui.direction, len(ui.warnings)) == ("en", "rtl", 1)

@@ -19,13 +19,14 @@ import pytest
 
 import tests.test_scorm12_runtime as s12
 from scorm_builder.i18n import LOCALE_DIR, mo_entries
-from tests.i18n_support import arabic_course, build_unzipped
+from tests.i18n_support import arabic_course, build_unzipped, set_language
 from tests.support.engines import check_both
 from tests.support.server import serve
 
 pytestmark = pytest.mark.browser
 
-HOST = Path(__file__).resolve().parent / "scorm_host"
+ROOT = Path(__file__).resolve().parent.parent
+HOST = ROOT / "tests" / "scorm_host"
 ARABIC_TEXT = "التسليم الجيد يبدأ بسؤال الزميل عن حاله، كما قال Tom."
 
 
@@ -212,3 +213,22 @@ def test_arabic_scorm12_in_scorm_again_submits_finishes_and_reviews(page: Any, s
     assert frame.text_content("#sb-notice") == "أنت تراجع هذه الخطوة: لا تُحفظ التغييرات."
     assert frame.get_by_role("button", name="إرسال التأمل").is_disabled()
     assert "أرسلت تأملك في" in (frame.text_content("#sb-status") or "")
+
+
+def test_arabic_contents_page_counts_steps_with_arabic_plurals(page: Any, tmp_path: Path) -> None:
+    """The three-step example with language: ar: the contents page and its progress line (contents.js)."""
+    course = tmp_path / "habits"
+    shutil.copytree(ROOT / "course_src" / "handover-habits", course)
+    set_language(course, "ar")
+    folder, _ = build_unzipped(course, tmp_path / "out")
+    page.goto((folder / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.text_content("#sb-steps-h") == "خطوات هذه الدورة"
+    assert page.text_content(".sb-continue-label") == "ابدأ"
+    page.evaluate("localStorage.setItem('scorm-builder:handover-habits:progress',"
+                  " JSON.stringify({done: {'the-conversation': true}}))")
+    page.reload()
+    page.wait_for_function("!document.getElementById('sb-progress').hidden")
+    assert page.text_content("#sb-progress") == "أكملت 1 من 3 خطوات."
+    assert page.text_content(".sb-continue-label") == "متابعة"
+    assert page.text_content(".sb-step-done:not([hidden])") == "(أُنجزت)"

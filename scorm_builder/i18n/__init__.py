@@ -71,8 +71,9 @@ class Interface:
 
     @property
     def direction(self) -> str:
-        """``rtl`` when the course's language is written right to left (even if a string fell back)."""
-        return "rtl" if _primary(self.language) in RTL_LANGUAGES and self.catalogue != SOURCE_LANGUAGE else "ltr"
+        """``rtl`` when the course's language is written right to left: the page's content is, even when
+        its interface fell back to English (the page's ``lang`` is the course's too)."""
+        return "rtl" if _primary(self.language) in RTL_LANGUAGES else "ltr"
 
     @property
     def english(self) -> bool:
