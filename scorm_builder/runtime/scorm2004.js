@@ -258,8 +258,8 @@
     }
 
     function notLive() {
-      if (finished) { return "This session with the LMS has ended; later changes are not saved to the LMS."; }
-      return (opened && opened.error) || "Not connected to the LMS.";
+      if (finished) { return N_("This session with the LMS has ended; later changes are not saved to the LMS."); }
+      return (opened && opened.error) || N_("Not connected to the LMS.");
     }
 
     function setStatus(value, errors) {

@@ -537,8 +537,8 @@
     }
 
     function notLive() {
-      if (finished) { return "This session has ended (Finish was used); later changes are not recorded."; }
-      return (ctx && ctx.error) || "Not connected to the learning record store.";
+      if (finished) { return N_("This session has ended (Finish was used); later changes are not recorded."); }
+      return (ctx && ctx.error) || N_("Not connected to the learning record store.");
     }
 
     function complete() {                           // the step's completion rule is met
