@@ -67,7 +67,8 @@ class Interface:
     """The catalogue chosen (``ar``), or ``en`` when the interface is in English."""
     translations: gettext.NullTranslations
     warnings: tuple[Diagnostic, ...] = ()
-    _plural_table: tuple[int, ...] = field(default=(), repr=False)
+    plural_table: tuple[int, ...] = field(default=(), repr=False)
+    """The catalogue's plural form index of each n below ``PLURAL_TABLE`` (its Plural-Forms rule)."""
 
     @property
     def direction(self) -> str:
@@ -90,17 +91,25 @@ class Interface:
         script writes it (``toLocaleString`` with the same locale)."""
         if self.english:
             return f"{n:,}"
+        from babel.core import UnknownLocaleError
         from babel.numbers import format_decimal  # only a non-English build pays for Babel
 
-        return str(format_decimal(n, locale=self.catalogue))
+        try:
+            return str(format_decimal(n, locale=self.catalogue))
+        except (UnknownLocaleError, ValueError):   # a course's own catalogue for a locale Babel lacks
+            return f"{n:,}"
 
     def percent(self, n: int) -> str:
         """``n`` per cent, written as the locale writes it (``75%``, ``75 %``)."""
         if self.english:
             return f"{n}%"
+        from babel.core import UnknownLocaleError
         from babel.numbers import format_percent
 
-        return str(format_percent(n / 100, locale=self.catalogue))
+        try:
+            return str(format_percent(n / 100, locale=self.catalogue))
+        except (UnknownLocaleError, ValueError):
+            return f"{n}%"
 
     def page_messages(self, scripts: list[str]) -> dict[str, object] | None:
         """What the page scripts need of the catalogue: every string they mark, translated.
@@ -112,18 +121,20 @@ class Interface:
             return None
         messages: dict[str, str] = {}
         plurals: dict[str, list[str]] = {}
-        table = list(self._plural_table)
-        samples = {form: table.index(form) for form in sorted(set(table))}
+        table = list(self.plural_table)
+        # one n for each form index (0, 1, 2 ...): the form the page shows for every n with that index
+        samples = [table.index(form) if form in table else 1 for form in range(max(table, default=1) + 1)]
         for source in scripts:
             for match in _JS_CALL.finditer(source):
                 singular = json.loads(match.group(1))
                 if match.group(2):
                     other = json.loads(match.group(2))
-                    plurals[singular] = [self.ngettext(singular, other, n) for n in samples.values()]
+                    plurals[singular] = [self.ngettext(singular, other, n) for n in samples]
                 else:
                     messages[singular] = self.gettext(singular)
-        return {"locale": self.catalogue, "dir": self.direction, "messages": dict(sorted(messages.items())),
-                "plurals": dict(sorted(plurals.items())), "pluralTable": table}
+        return {"locale": self.catalogue.replace("_", "-"), "dir": self.direction,
+                "messages": dict(sorted(messages.items())), "plurals": dict(sorted(plurals.items())),
+                "pluralTable": table}
 
 
 def _primary(tag: str) -> str:
