@@ -142,6 +142,14 @@ def test_no_english_interface_string_is_left(page: Any, builds: dict[str, Path])
     assert re.search(r"(يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر)", date), date
     assert page.text_content("#sb-record-text") == ARABIC_TEXT
     assert page.get_attribute("#sb-record-text", "dir") == "auto"
+    # the downloaded record: its labels in Arabic too, the same date as on the page
+    with page.expect_download() as info:
+        page.click("#sb-record-dl")
+    record = Path(info.value.path()).read_bytes().decode("utf-8").split("\r\n")
+    assert record[0] == "سجل التأمل"
+    assert "الخطوة: التسليم بعناية" in record and f"التاريخ: {date}" in record
+    assert "تأملي:" in record and ARABIC_TEXT in record
+    assert [f for f in fragments if f in "\n".join(record)] == []
 
 
 ARABIC_REMAINING = {
