@@ -226,3 +226,11 @@ def test_a_right_to_left_language_without_a_catalogue_is_still_right_to_left() -
     """Hebrew content with the English interface: the page (its lang, its text) is still right to left."""
     ui = load_interface("he", WHERE)
     assert (ui.catalogue, ui.direction, len(ui.warnings)) == ("en", "rtl", 1)
+
+
+def test_xapi_descriptor_names_its_activities_in_the_course_language(tmp_path: Path) -> None:
+    folder, _ = build_unzipped(arabic_course(tmp_path), tmp_path / "out", "xapi")
+    tincan = (folder / "tincan.xml").read_text("utf-8")
+    assert '<name lang="ar">التأمل: التسليم بعناية</name>' in tincan
+    assert '<name lang="ar">الفيديو: التسليم بعناية</name>' in tincan
+    assert "Reflection:" not in tincan and "Video:" not in tincan

@@ -33,6 +33,8 @@ def sources() -> Iterator[tuple[str, Path, str]]:
         yield "javascript", path, f"templates/assets/{path.name}"
     for path in sorted((PACKAGE_DIR / "runtime").glob("*.js")):
         yield "javascript", path, f"scorm_builder/runtime/{path.name}"
+    for path in sorted((PACKAGE_DIR / "targets").glob("*.py")):   # names a descriptor states in the course's language
+        yield "python", path, f"scorm_builder/targets/{path.name}"
 
 
 def extract() -> Catalog:

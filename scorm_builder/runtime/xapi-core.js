@@ -153,10 +153,13 @@
     return {id: id, display: {"en-US": id.split("/").pop()}};
   }
 
+  /* A message in the course's language (page_data.i18n, as step.js reads it; English without it). */
+  function tr(pageData, s) { var m = pageData.i18n && pageData.i18n.messages; return (m && m[s]) || s; }
+
   /* The parts of an answered / video statement that both standards share. */
   function reflectionObject(a, pageData) {
     var def = {type: "http://adlnet.gov/expapi/activities/cmi.interaction", interactionType: "long-fill-in",
-               name: langMap(a.lang, "Reflection: " + a.stepName)};
+               name: langMap(a.lang, tr(pageData, N_("Reflection: %(title)s")).replace("%(title)s", function () { return a.stepName; }))};
     if (pageData.prompt) { def.description = langMap(a.lang, pageData.prompt); }
     return {objectType: "Activity", id: a.reflection, definition: def};
   }
