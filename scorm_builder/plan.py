@@ -14,6 +14,7 @@ from scorm_builder.captions import CaptionWarning, Cue, to_webvtt
 from scorm_builder.contrast import theme_css
 from scorm_builder.cuepool import make_cues_each
 from scorm_builder.errors import Diagnostic, Location
+from scorm_builder.i18n import Interface, load_interface
 from scorm_builder.loader import LoadedCourse, LoadedStep
 from scorm_builder.timedcaptions import kept_cues
 from scorm_builder.transcript import to_plain_text
@@ -54,6 +55,8 @@ class BuildPlan:
     loaded: LoadedCourse
     steps: tuple[StepPlan, ...]
     warnings: tuple[Diagnostic, ...]
+    interface: Interface
+    """The interface catalogue chosen by the course's ``language`` (English when it has none)."""
 
     @property
     def course_copies(self) -> dict[str, Path]:
@@ -114,7 +117,10 @@ def make_plan(loaded: LoadedCourse, on_step: Callable[[int, int, str], None] | N
         plan, step_warnings = _plan_step(loaded, step, index, made)
         steps.append(plan)
         warnings.extend(step_warnings)
-    return BuildPlan(loaded, tuple(steps), tuple(warnings))
+    override = loaded.templates_dir / "locale" if loaded.templates_dir is not None else None
+    interface = load_interface(loaded.course.language, loaded.smap.locate(("language",)), override)
+    warnings.extend(interface.warnings)
+    return BuildPlan(loaded, tuple(steps), tuple(warnings), interface)
 
 
 def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int,
