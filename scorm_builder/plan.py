@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorm_builder.captions import CaptionWarning, Cue, to_webvtt
+from scorm_builder.contrast import theme_css
 from scorm_builder.cuepool import make_cues_each
 from scorm_builder.errors import Diagnostic, Location
 from scorm_builder.i18n import Interface, load_interface
@@ -67,9 +68,26 @@ class BuildPlan:
         return out
 
     @property
+    def theme_css_href(self) -> str | None:
+        """Package path of the course's colour stylesheet, when ``theme.accent`` is set."""
+        theme = self.loaded.course.theme
+        return COURSE_THEME_CSS if theme is not None and theme.accent is not None else None
+
+    @property
+    def course_generated(self) -> dict[str, bytes]:
+        """Files made from course.yml itself: the course's colours (light and dark) as a stylesheet."""
+        theme = self.loaded.course.theme
+        if theme is None or theme.accent is None:
+            return {}
+        return {COURSE_THEME_CSS: theme_css(theme.accent, theme.accent_text).encode("utf-8")}
+
+    @property
     def contents_page(self) -> str | None:
         """The course contents page of a multi-step web build (``index.html``)."""
         return "index.html" if len(self.steps) > 1 else None
+
+
+COURSE_THEME_CSS = "assets/course/theme.css"
 
 
 def course_asset(key: str, path: Path) -> str:

@@ -120,6 +120,7 @@ def _course_context(plan: BuildPlan) -> dict[str, Any]:
         "cover": images["cover"],
         "accent": theme.accent if theme is not None else None,
         "accent_text": theme.accent_text if theme is not None else None,
+        "theme_css": plan.theme_css_href,
         "id": course.id,
         "title": course.title,
         "language": course.language,

@@ -92,6 +92,13 @@
   /* ---------- media, captions, downloads ---------- */
   var media = $("sb-media");
   var track = $("sb-track");
+  /* The video's own controls are the browser's: the player is ringed (step.css) while one of them has
+     focus, but only after Tab on the page (keys pressed inside those controls never reach the page), as
+     a mouse click on them focuses them too. */
+  if (media) {
+    doc.addEventListener("keydown", function (e) { if (e.key === "Tab") { doc.documentElement.classList.add("sb-keys"); } }, true);
+    doc.addEventListener("pointerdown", function () { doc.documentElement.classList.remove("sb-keys"); }, true);
+  }
   var ccBtn = $("sb-cc");
   var capsTrack = media && media.textTracks && media.textTracks.length ? media.textTracks[0] : null;
   if (track && T.captionsVtt) {
