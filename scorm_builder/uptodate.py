@@ -41,6 +41,8 @@ CONTENT_HASH_MAX = 4 * 1024 * 1024
 """Files this large or larger are fingerprinted by identity and times, not read (media)."""
 RACY_NS = 3_000_000_000
 """A large file changed this recently (nanoseconds) cannot be told from its next write by its times."""
+MAX_RECORDS = 256
+"""Records kept (one per course and output folder); the oldest go first, so the cache stays small."""
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 _DEPENDENCIES = ("click", "jinja2", "lxml", "markdown_it", "pydantic", "pydantic_core", "yaml")
@@ -166,5 +168,10 @@ def remember(course_dir: Path, out_dir: Path, digest: str | None, packages: list
         partial = record.with_name(f"{record.name}.{os.getpid()}.tmp")
         partial.write_text(json.dumps(saved), encoding="utf-8")
         os.replace(partial, record)
+        kept = [entry for entry in os.scandir(record.parent) if entry.name.endswith(".json")]
+        if len(kept) > MAX_RECORDS:
+            kept.sort(key=lambda entry: entry.stat().st_mtime_ns)
+            for entry in kept[:len(kept) - MAX_RECORDS]:
+                os.unlink(entry.path)
     except OSError:
         return

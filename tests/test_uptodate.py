@@ -131,3 +131,20 @@ def test_no_skip_with_a_symbolic_link_or_without_a_cache(course: Path, tmp_path:
     (course / "link.txt").unlink()
     assert built(build(course, out, ""))
     assert built(build(course, out, ""))
+
+
+
+def test_the_records_stay_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds into ever new folders (tests, previews) keep the newest MAX_RECORDS records only."""
+    from scorm_builder import uptodate
+
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(uptodate, "MAX_RECORDS", 3)
+    package = tmp_path / "package.zip"
+    package.write_bytes(b"zip")
+    for number in range(5):
+        uptodate.remember(EXAMPLE, tmp_path / f"out-{number}", f"digest-{number}", [package], [], [])
+        time.sleep(0.05)                                  # distinct modification times
+    assert len(list((tmp_path / "cache" / "builds").glob("*.json"))) == 3
+    kept = [uptodate.unchanged(EXAMPLE, tmp_path / f"out-{number}", f"digest-{number}") for number in range(5)]
+    assert [previous is not None for previous in kept] == [False, False, True, True, True]
