@@ -1,0 +1,35 @@
+"""One step's captions timed from its audio: the glue between a loaded step, the aligner and the cues.
+
+Kept apart from ``plan.py`` so that the aligner (and numpy, aeneas) is imported only when a step
+is aligned. Anything that stops alignment of a whole step (a language eSpeak has no voice for,
+audio ffmpeg cannot read) is a warning at the step's media line, and the step is timed from its
+paragraph timestamps as without the extra: the build never fails for want of alignment.
+"""
+
+from __future__ import annotations
+
+from scorm_builder.align import AlignError, align_words, aligner_language
+from scorm_builder.alignedcaptions import aligned_cues, transcript_words
+from scorm_builder.captions import CaptionWarning, Cue, make_cues
+from scorm_builder.errors import Diagnostic
+from scorm_builder.loader import LoadedCourse, LoadedStep
+
+
+def align_step(loaded: LoadedCourse, step: LoadedStep) -> tuple[tuple[list[Cue], list[CaptionWarning]],
+                                                                  list[Diagnostic]]:
+    """(cues, caption warnings) for ``step`` and the warnings about alignment itself."""
+    assert step.media_path is not None
+    language = aligner_language(loaded.course.language)
+    where = step.smap.locate(("media", "file"))
+    if language is None:
+        problem = (f"the aligner has no voice for the course language '{loaded.course.language}', so "
+                   "captions are timed from the paragraph timestamps (set 'align: false' under media to "
+                   "say so and silence this)")
+        return make_cues(step.paragraphs, step.duration), [Diagnostic(where, problem)]
+    try:
+        timings = align_words(step.media_path, transcript_words(step.paragraphs), language)
+    except AlignError as error:
+        problem = (f"captions could not be aligned to {step.media_path.name} ({error}); they are timed "
+                   "from the paragraph timestamps")
+        return make_cues(step.paragraphs, step.duration), [Diagnostic(where, problem)]
+    return aligned_cues(step.paragraphs, step.duration, timings), []
