@@ -277,3 +277,24 @@ def test_without_the_extra_the_build_succeeds_and_says_once_how_to_align(tmp_pat
     assert run.returncode == 0, run.stderr
     assert "scorm-builder[align]" not in run.stderr
 
+
+
+def test_an_imported_futurelearn_step_with_media_is_aligned(dialogues: dict[tuple[str, int], Dialogue],
+                                                            tmp_path: Path) -> None:
+    from scorm_builder.importers.futurelearn import import_futurelearn
+
+    dialogue = dialogues[CASES[3]]
+    blocks = dialogue.transcript.read_text(encoding="utf-8").strip().split("\n\n")
+    page = tmp_path / "step.txt"
+    page.write_text("Skip main navigation\n\nA talk about handovers\n\nListen to two nurses.\n"
+                    + "\n".join(blocks) + "\n\nThis article is from the free online\n\nKind Handovers\n\n"
+                    "Created by\nExample University\n", encoding="utf-8")
+    out = tmp_path / "imported"
+    import_futurelearn(page, out, media=dialogue.step / "media" / "talk.m4a")
+    plan = make_plan(load_course(out))
+    assert plan.notes == ()
+    assert [str(w) for w in plan.warnings if "aligner" in w.message] == []
+    cues = list(plan.steps[0].cues)
+    assert [w for cue in cues for w in _cue_words(cue)] == " ".join(dialogue.sentences).split()
+    errors = onset_errors(dialogue, cues)
+    assert statistics.median(errors) <= 0.15 and _p90(errors) <= 0.4
