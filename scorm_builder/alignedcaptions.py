@@ -147,8 +147,13 @@ def _time_paragraph(paragraphs: Sequence[Paragraph], index: int, words: Sequence
     for number, (lo, _, _) in enumerate(pieces):
         at = start_ms if number == 0 else max(onsets[lo], starts[-1] + _MIN_MS + _GAP_MS)
         starts.append(min(max(at, start_ms), limit))
-    if starts[-1] + _MIN_MS > limit:
-        return None
+    # near the window's end, pull starts back so the last cue still has its minimum duration
+    latest = limit - _MIN_MS
+    for number in range(len(starts) - 1, 0, -1):
+        starts[number] = min(starts[number], latest)
+        latest = starts[number] - _MIN_MS - _GAP_MS
+    if (latest < start_ms and len(starts) > 1) or starts[0] + _MIN_MS > limit:
+        return None                  # too many cues for the window: the proportional timing shares it
     cues: list[Cue] = []
     for number, ((_, hi, lines), at) in enumerate(zip(pieces, starts, strict=True)):
         room = starts[number + 1] - _GAP_MS if number + 1 < len(pieces) else limit

@@ -7,6 +7,7 @@ timestamp per paragraph. Two voices x two speaking rates.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import statistics
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scorm_builder.align import WordTiming, align_words, aligner_available
 from scorm_builder.alignedcaptions import PAUSE_SPLIT, aligned_cues, transcript_words
@@ -34,6 +37,7 @@ from scorm_builder.captions import (
 )
 from scorm_builder.loader import load_course
 from scorm_builder.plan import make_plan
+from scorm_builder.transcript import Paragraph
 from tests.support.dialogue import Dialogue, make_dialogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,8 +237,6 @@ def test_a_timestamp_the_speech_disagrees_with_is_kept_with_a_warning(
 
 
 def test_an_unsure_aligner_is_overruled_for_that_paragraph() -> None:
-    from scorm_builder.transcript import Paragraph
-
     paragraphs = [Paragraph(0.5, "ANN", "One two three four five six.", 1, True),
                   Paragraph(5.0, "ANN", "Seven eight nine ten eleven twelve.", 4, False)]
     words = transcript_words(paragraphs)
@@ -298,3 +300,65 @@ def test_an_imported_futurelearn_step_with_media_is_aligned(dialogues: dict[tupl
     assert [w for cue in cues for w in _cue_words(cue)] == " ".join(dialogue.sentences).split()
     errors = onset_errors(dialogue, cues)
     assert statistics.median(errors) <= 0.15 and _p90(errors) <= 0.4
+
+
+_WORDS = ["we", "talk", "about", "the", "handover,", "today.", "Why?", "kindness", "matters", "a", "lot.",
+          "night-shift", "colleagues", "notice", "everything."]
+
+
+@st.composite
+def _aligned_transcripts(draw: st.DrawFn) -> tuple[list[Paragraph], float, list[WordTiming]]:
+    """Paragraphs with monotone word timings: words of 0.05-0.6 s, pauses of 0-3 s between them."""
+    count = draw(st.integers(1, 4))
+    paragraphs: list[Paragraph] = []
+    timings: list[WordTiming] = []
+    at = draw(st.floats(0.0, 2.0))
+    for index in range(count):
+        words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=40))
+        start = round(at, 3)
+        # the timestamp is within a second of the first word (else the paragraph falls back)
+        stamp = max(0.0 if not paragraphs else paragraphs[-1].start + 0.001,
+                    round(start + draw(st.floats(-0.5, 0.5)), 1))
+        paragraphs.append(Paragraph(stamp, draw(st.sampled_from([None, "ANN", "BEN"])), " ".join(words),
+                                    1 + 3 * index, True))
+        for _ in words:
+            length = draw(st.floats(0.05, 0.6))
+            timings.append(WordTiming(round(at, 3), round(at + length, 3), draw(st.sampled_from([1.0, 0.9, 0.2]))))
+            at += length + draw(st.sampled_from([0.0, 0.05, 0.3, 0.9, 1.2, 3.0]))
+        at += draw(st.floats(0.1, 2.0))
+    return paragraphs, round(at + 0.5, 3), timings
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_aligned_transcripts())
+def test_aligned_cues_keep_their_promises(case: tuple[list[Paragraph], float, list[WordTiming]]) -> None:
+    paragraphs, end, timings = case
+    cues, warnings = aligned_cues(paragraphs, end, timings)
+    # paragraphs timed by characters instead: the aligner overruled, or too short a window for its cues
+    overruled = {w.paragraph for w in warnings if "timed in proportion" in w.message or "cannot hold" in w.message}
+    assert [w for cue in cues for w in _cue_words(cue)] == transcript_words(paragraphs)
+    for shown, after in itertools.pairwise(cues):
+        assert after.start >= shown.end                      # never two cues at once
+    word = 0
+    for index, paragraph in enumerate(paragraphs):
+        own = [cue for cue in cues if cue.paragraph == index]
+        assert own[0].start == pytest.approx(paragraph.start, abs=EPS)
+        limit = paragraphs[index + 1].start - MIN_GAP if index + 1 < len(paragraphs) else end
+        if index in overruled:
+            word += len(paragraph.text.split())
+            continue
+        assert own[-1].end <= limit + EPS
+        for cue, following in zip(own, [*own[1:], None], strict=True):
+            assert len(cue.lines) <= 2 and all(len(line) <= MAX_LINE_CHARS for line in cue.lines)
+            assert MIN_DURATION - EPS <= cue.duration <= MAX_DURATION + EPS
+            if following is not None:
+                assert following.start - cue.end >= MIN_GAP - EPS
+            count = len(_cue_words(cue))
+            mine = timings[word:word + count]
+            # no pause longer than PAUSE_SPLIT between two words of one cue
+            assert all(b.start - a.end <= PAUSE_SPLIT + EPS for a, b in itertools.pairwise(mine))
+            # a cue never starts before its first word is spoken (the paragraph's first starts at its
+            # timestamp), unless pulled back so that the cues before the window's end get their minimum
+            if cue is not own[0] and cue.start < mine[0].start - EPS:
+                assert own[-1].end >= limit - EPS and own[-1].duration <= MIN_DURATION + EPS
+            word += count
