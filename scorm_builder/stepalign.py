@@ -8,7 +8,9 @@ paragraph timestamps as without the extra: the build never fails for want of ali
 
 from __future__ import annotations
 
-from scorm_builder.align import AlignError, align_words, aligner_language
+from pathlib import Path
+
+from scorm_builder.align import AlignError, WordTiming, align_words, aligner_language
 from scorm_builder.alignedcaptions import aligned_cues, transcript_words
 from scorm_builder.captions import CaptionWarning, Cue, make_cues
 from scorm_builder.errors import Diagnostic
@@ -27,9 +29,28 @@ def align_step(loaded: LoadedCourse, step: LoadedStep) -> tuple[tuple[list[Cue],
                    "say so and silence this)")
         return make_cues(step.paragraphs, step.duration), [Diagnostic(where, problem)]
     try:
-        timings = align_words(step.media_path, transcript_words(step.paragraphs), language)
+        timings = _aligned(step.media_path, tuple(transcript_words(step.paragraphs)), language)
     except AlignError as error:
         problem = (f"captions could not be aligned to {step.media_path.name} ({error}); they are timed "
                    "from the paragraph timestamps")
         return make_cues(step.paragraphs, step.duration), [Diagnostic(where, problem)]
     return aligned_cues(step.paragraphs, step.duration, timings), []
+
+
+_CACHE: dict[tuple[str, int, int, tuple[str, ...], str], list[WordTiming]] = {}
+_CACHE_SIZE = 8
+
+
+def _aligned(media: Path, words: tuple[str, ...], language: str) -> list[WordTiming]:
+    """``align_words``, remembered for the same file (path, size, mtime), words and language.
+
+    ``preview`` rebuilds on every save; a change to the reading or the reflection should not
+    re-align minutes of audio. The result depends only on the key, so a hit changes nothing.
+    """
+    stat = media.stat()
+    key = (str(media.resolve()), stat.st_size, stat.st_mtime_ns, words, language)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[key] = align_words(media, words, language)
+    return _CACHE[key]
