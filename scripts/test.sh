@@ -12,8 +12,8 @@ command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
-# the align extra (aeneas-ng) compiles against these, and needs a C compiler and Python headers
-for pkg in libespeak-ng-libespeak-dev festival-dev libestools-dev gcc python3-dev; do
+# the align extra (aeneas-ng) compiles against these, with C and C++ compilers and Python headers
+for pkg in libespeak-ng-libespeak-dev festival-dev libestools-dev gcc g++ python3-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
