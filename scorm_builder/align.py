@@ -24,6 +24,7 @@ import wave
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ INSTALL_HINT = ('captions are timed from the transcript\'s paragraph timestamps 
                 'and ffmpeg; see the README, "Captions that follow the speech")')
 
 SAMPLE_RATE = 16_000
+CHUNK_SECONDS = 180.0          # longer audio is aligned in pieces of about this length (see align_words)
+_CUT_REACH = 1.5               # seconds from an anchor a silence may be to cut there
 _FRAME = 0.010                 # seconds per energy frame of the silence finder
 _SILENCE_MIN = 0.2             # a silence shorter than this is a stop consonant, not a pause
 _SILENCE_ABOVE_FLOOR = 0.699   # log10 energy over the quietest frames that counts as speech (as aeneas)
@@ -85,10 +88,14 @@ def aligner_language(tag: str) -> str | None:
     return code if code in Language.ALLOWED_VALUES else None
 
 
-def align_words(media: Path, words: Sequence[str], language: str) -> list[WordTiming]:
+def align_words(media: Path, words: Sequence[str], language: str, anchors: Sequence[tuple[int, float]] = (),
+                chunk_seconds: float = CHUNK_SECONDS) -> list[WordTiming]:
     """One timing per word of ``words`` (spoken in this order in ``media``); raises AlignError.
 
-    ``language`` is an aeneas code (``aligner_language``).
+    ``language`` is an aeneas code (``aligner_language``). ``anchors`` are (index of a word,
+    seconds) where a word is known to start about then (paragraph timestamps): audio longer than
+    ``chunk_seconds`` is cut at silences next to anchors into pieces of about that length, which
+    are aligned apart (on every core), so that time and memory grow no faster than the audio.
     """
     if not words:
         return []
@@ -97,14 +104,72 @@ def align_words(media: Path, words: Sequence[str], language: str) -> list[WordTi
     with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
         wav = Path(folder) / "audio.wav"
         _to_wav(media, wav)
-        spans = _aeneas(wav, words, language)
         speech = _speech_frames(wav)
-    spans = _snap_to_silences(spans, _silences(speech), words)
+        silences = _silences(speech)
+        cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
+        spans = _aeneas_pieces(wav, words, language, cuts, Path(folder))
+    spans = _snap_to_silences(spans, silences, words)
     timings = []
     for word, (start, end) in zip(words, spans, strict=True):
         start, end = _trim_to_speech(start, end, speech, _PHRASE_END.search(word) is not None)
         timings.append(WordTiming(start / 1000, end / 1000, _confidence(word, start, end, speech)))
     return timings
+
+
+def _cuts(anchors: Sequence[tuple[int, float]], silences: Sequence[tuple[int, int]], length_ms: int,
+          count: int, chunk_seconds: float) -> list[tuple[int, int]]:
+    """(first word, audio start in ms) of each piece; the first is (0, 0).
+
+    A piece ends at an anchor at least ``chunk_seconds`` after its start, in the middle of a
+    silence within ``_CUT_REACH`` of the anchor's time (a cut never falls inside speech), and
+    leaves at least ``chunk_seconds / 2`` of audio for the rest.
+    """
+    pieces = [(0, 0)]
+    step = round(chunk_seconds * 1000)
+    reach = round(_CUT_REACH * 1000)
+    for word, seconds in anchors:
+        at = round(seconds * 1000)
+        if not pieces[-1][0] < word < count or at - pieces[-1][1] < step or length_ms - at < step // 2:
+            continue
+        near = [(abs((low + high) // 2 - at), (low + high) // 2) for low, high in silences
+                if low - reach <= at <= high + reach]
+        if near:
+            pieces.append((word, min(near)[1]))
+    return pieces
+
+
+def _aeneas_pieces(wav: Path, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
+                   folder: Path) -> list[tuple[int, int]]:
+    """``_aeneas`` over each piece of audio between cuts, in parallel when there are several."""
+    if len(cuts) == 1:
+        return _aeneas(wav, words, language)
+    with wave.open(str(wav), "rb") as audio:
+        frames = audio.readframes(audio.getnframes())
+    bounds = [*cuts, (len(words), len(frames) // 2 * 1000 // SAMPLE_RATE)]
+    jobs = []
+    for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
+        piece = folder / f"piece{number}.wav"
+        with wave.open(str(piece), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SAMPLE_RATE)
+            out.writeframes(frames[start * SAMPLE_RATE // 1000 * 2:end * SAMPLE_RATE // 1000 * 2])
+        jobs.append((piece, tuple(words[first:last]), language, start))
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from scorm_builder.cuepool import workers
+
+    context = get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers(), len(jobs)), mp_context=context) as pool:
+        results = list(pool.map(_aeneas_piece, jobs))
+    return [span for result in results for span in result]
+
+
+def _aeneas_piece(job: tuple[Path, tuple[str, ...], str, int]) -> list[tuple[int, int]]:
+    """One piece's spans, moved by the piece's start (runs in a worker process)."""
+    piece, words, language, offset = job
+    return [(start + offset, end + offset) for start, end in _aeneas(piece, words, language)]
 
 
 def _to_wav(media: Path, wav: Path) -> None:

@@ -8,6 +8,7 @@ paragraph timestamps as without the extra: the build never fails for want of ali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from scorm_builder.align import AlignError, WordTiming, align_words, aligner_language
@@ -15,6 +16,7 @@ from scorm_builder.alignedcaptions import aligned_cues, transcript_words
 from scorm_builder.captions import CaptionWarning, Cue, make_cues
 from scorm_builder.errors import Diagnostic
 from scorm_builder.loader import LoadedCourse, LoadedStep
+from scorm_builder.transcript import Paragraph
 
 
 def align_step(loaded: LoadedCourse, step: LoadedStep) -> tuple[tuple[list[Cue], list[CaptionWarning]],
@@ -29,7 +31,8 @@ def align_step(loaded: LoadedCourse, step: LoadedStep) -> tuple[tuple[list[Cue],
                    "say so and silence this)")
         return make_cues(step.paragraphs, step.duration), [Diagnostic(where, problem)]
     try:
-        timings = _aligned(step.media_path, tuple(transcript_words(step.paragraphs)), language)
+        timings = _aligned(step.media_path, tuple(transcript_words(step.paragraphs)), language,
+                           paragraph_anchors(step.paragraphs))
     except AlignError as error:
         problem = (f"captions could not be aligned to {step.media_path.name} ({error}); they are timed "
                    "from the paragraph timestamps")
@@ -37,20 +40,30 @@ def align_step(loaded: LoadedCourse, step: LoadedStep) -> tuple[tuple[list[Cue],
     return aligned_cues(step.paragraphs, step.duration, timings), []
 
 
-_CACHE: dict[tuple[str, int, int, tuple[str, ...], str], list[WordTiming]] = {}
+def paragraph_anchors(paragraphs: Sequence[Paragraph]) -> tuple[tuple[int, float], ...]:
+    """(index of its first word, timestamp) of each paragraph: where the aligner may cut long audio."""
+    anchors, word = [], 0
+    for paragraph in paragraphs:
+        anchors.append((word, paragraph.start))
+        word += len(transcript_words([paragraph]))
+    return tuple(anchors)
+
+
+_CACHE: dict[tuple[str, int, int, tuple[str, ...], str, tuple[tuple[int, float], ...]], list[WordTiming]] = {}
 _CACHE_SIZE = 8
 
 
-def _aligned(media: Path, words: tuple[str, ...], language: str) -> list[WordTiming]:
+def _aligned(media: Path, words: tuple[str, ...], language: str,
+             anchors: tuple[tuple[int, float], ...]) -> list[WordTiming]:
     """``align_words``, remembered for the same file (path, size, mtime), words and language.
 
     ``preview`` rebuilds on every save; a change to the reading or the reflection should not
     re-align minutes of audio. The result depends only on the key, so a hit changes nothing.
     """
     stat = media.stat()
-    key = (str(media.resolve()), stat.st_size, stat.st_mtime_ns, words, language)
+    key = (str(media.resolve()), stat.st_size, stat.st_mtime_ns, words, language, anchors)
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = align_words(media, words, language)
+        _CACHE[key] = align_words(media, words, language, anchors)
     return _CACHE[key]

@@ -383,3 +383,32 @@ def test_media_without_sound_is_timed_from_the_timestamps_with_a_warning(
         "timed from the paragraph timestamps" in w], warnings
     assert len([w for w in warnings if "could not be aligned" in w]) == 1
     assert list(plan.steps[0].cues) == make_cues(loaded.steps[0].paragraphs, loaded.steps[0].duration)[0]
+
+
+def test_long_audio_is_aligned_in_pieces_cut_at_silences(dialogues: dict[tuple[str, int], Dialogue]) -> None:
+    import tempfile
+
+    from scorm_builder import align
+    from scorm_builder.stepalign import paragraph_anchors
+
+    dialogue = dialogues[CASES[1]]
+    step = load_course(dialogue.course).steps[0]
+    assert step.media_path is not None
+    words = transcript_words(step.paragraphs)
+    anchors = paragraph_anchors(step.paragraphs)
+    # pieces of about 8 s: the 40 s dialogue is cut at (some of) its 4 inner paragraph starts
+    with tempfile.TemporaryDirectory() as folder:
+        wav = Path(folder) / "a.wav"
+        align._to_wav(step.media_path, wav)
+        speech = align._speech_frames(wav)
+        cuts = align._cuts(anchors, align._silences(speech), len(speech) * 10, len(words), 8.0)
+    assert len(cuts) >= 3
+    for word, at in cuts[1:]:
+        assert not speech[at // 10]                     # every cut falls in a silence
+        assert word in {first for first, _ in anchors}
+    pieces = align_words(step.media_path, words, "eng", anchors, chunk_seconds=8.0)
+    assert pieces == align_words(step.media_path, words, "eng", anchors, chunk_seconds=8.0)
+    cues, warnings = aligned_cues(step.paragraphs, step.duration, pieces)
+    assert warnings == []
+    errors = onset_errors(dialogue, cues)
+    assert statistics.median(errors) <= 0.15 and _p90(errors) <= 0.4
