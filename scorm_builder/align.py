@@ -6,10 +6,11 @@ it speaks the text with eSpeak and matches the two sounds (MFCC + DTW), offline,
 to download. Everything that touches aeneas, numpy or ffmpeg is here and imported only when a
 step with media is aligned, so builds without media (or without the extra) pay nothing.
 
-``align_words`` turns (media file, words in order, language) into one ``WordTiming`` per word,
-in whole milliseconds (so the same input gives the same captions, byte for byte). Word edges that
-fall into silence are pulled back to the speech, which aeneas alone leaves to the neighbouring
-word; ``confidence`` says how plausible each word's timing is (see ``_confidence``).
+``align_words`` turns (media file, words in order, language, paragraph anchors) into one
+``WordTiming`` per word, in whole milliseconds (so the same input gives the same captions, byte
+for byte). Silences are found here too: audio longer than ``CHUNK_SECONDS`` is cut in them next
+to paragraph timestamps and the pieces aligned apart, and word edges that aeneas leaves inside a
+silence are moved to its edges; ``confidence`` says how plausible each word's timing is.
 """
 
 from __future__ import annotations

@@ -412,3 +412,17 @@ def test_long_audio_is_aligned_in_pieces_cut_at_silences(dialogues: dict[tuple[s
     assert warnings == []
     errors = onset_errors(dialogue, cues)
     assert statistics.median(errors) <= 0.15 and _p90(errors) <= 0.4
+
+
+def test_a_language_the_aligner_has_no_voice_for_is_timed_from_the_timestamps(
+        dialogues: dict[tuple[str, int], Dialogue], tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(dialogues[CASES[0]].course, course)
+    (course / "course.yml").write_text((course / "course.yml").read_text().replace("language: en-GB",
+                                                                                   "language: zu-ZA"))
+    loaded = load_course(course)
+    plan = make_plan(loaded)
+    warnings = [str(w) for w in plan.warnings]
+    assert len(warnings) == 1 and "no voice for the course language 'zu-ZA'" in warnings[0], warnings
+    assert warnings[0].startswith(f"{course / 'steps' / 'talk' / 'step.yml'}:3:")
+    assert list(plan.steps[0].cues) == make_cues(loaded.steps[0].paragraphs, loaded.steps[0].duration)[0]
