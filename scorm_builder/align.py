@@ -219,13 +219,20 @@ def _speech_frames(wav: Path) -> list[bool]:
     """Per 10 ms frame, whether it holds sound: silences shorter than 0.2 s count as sound."""
     import numpy as np
 
-    with wave.open(str(wav), "rb") as audio:
-        samples = np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2").astype(np.float64)
     size = round(_FRAME * SAMPLE_RATE)
-    count = len(samples) // size
-    if count == 0:
+    parts = []
+    with wave.open(str(wav), "rb") as audio:
+        while True:                           # a minute at a time: an hour of float samples is 460 MB
+            block = np.frombuffer(audio.readframes(6000 * size), dtype="<i2")
+            count = len(block) // size
+            if count == 0:
+                break
+            samples = block[: count * size].astype(np.float64).reshape(count, size)
+            parts.append(np.log10(np.mean(samples ** 2, axis=1) + 1.0))
+    if not parts:
         return []
-    energy = np.log10(np.mean(samples[: count * size].reshape(count, size) ** 2, axis=1) + 1.0)
+    energy = np.concatenate(parts)
+    count = len(energy)
     floor = float(np.percentile(energy, 1))
     loud = (energy >= floor + _SILENCE_ABOVE_FLOOR).tolist()
     shortest = round(_SILENCE_MIN / _FRAME)
