@@ -426,3 +426,17 @@ def test_a_language_the_aligner_has_no_voice_for_is_timed_from_the_timestamps(
     assert len(warnings) == 1 and "no voice for the course language 'zu-ZA'" in warnings[0], warnings
     assert warnings[0].startswith(f"{course / 'steps' / 'talk' / 'step.yml'}:3:")
     assert list(plan.steps[0].cues) == make_cues(loaded.steps[0].paragraphs, loaded.steps[0].duration)[0]
+
+
+def test_a_course_without_media_never_loads_the_aligner(dialogues: dict[tuple[str, int], Dialogue],
+                                                       tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(dialogues[CASES[0]].course, course)
+    step_yml = course / "steps" / "talk" / "step.yml"
+    step_yml.write_text(step_yml.read_text().replace("media:\n  file: media/talk.m4a\n", ""))
+    probe = ("import sys; from pathlib import Path; from scorm_builder.build import build_course; "
+             f"build_course(Path({str(course)!r}), ['web'], Path({str(tmp_path / 'out')!r})); "
+             "print(sorted(m for m in sys.modules if m.startswith(('aeneas', 'numpy', 'scorm_builder.align', "
+             "'scorm_builder.stepalign'))))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=_env(), check=True)
+    assert run.stdout.strip() == "[]"
