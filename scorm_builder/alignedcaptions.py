@@ -80,11 +80,13 @@ def aligned_cues(paragraphs: Sequence[Paragraph], end: float | None,
         problem = _disagreement(paragraph, mine, start_ms, limit)
         made = None if problem else _time_paragraph(paragraphs, index, words, mine, start_ms, limit)
         if made is None:
-            if problem:
-                warnings.append(CaptionWarning(
-                    paragraph.line, index,
-                    f"{problem}; this paragraph's captions are timed in proportion to its characters "
-                    f"(check its timestamp, the transcript's words, or the media file)"))
+            if problem is None:
+                problem = (f"the {(limit - start_ms) / 1000:.2f} s window of this paragraph cannot hold its "
+                           f"cues at the times its words are spoken, each shown for {MIN_DURATION} s")
+            warnings.append(CaptionWarning(
+                paragraph.line, index,
+                f"{problem}; this paragraph's captions are timed in proportion to its characters "
+                f"(check its timestamp, the transcript's words, or the media file)"))
             more_cues, more = cue_range(paragraphs, 0, index, index + 1, count, end_ms, end_known)
             cues += more_cues
             warnings += more
