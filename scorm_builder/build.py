@@ -51,6 +51,7 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
 
     files.update(static_assets(plan.loaded.templates_dir))
     files.update(plan.course_copies)
+    files.update(plan.course_generated)
     for sp in plan.steps:
         files.update(sp.copies)
         files.update(sp.generated)

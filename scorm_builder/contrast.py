@@ -4,7 +4,7 @@ The built-in theme draws the accent colour as link text on the white page, as th
 "Continue" control (with ``accent_text`` on it) and as that control's edge against the page. Each
 pair must reach its WCAG minimum: 4.5:1 for text (1.4.3), 3:1 for a control's boundary (1.4.11).
 A failing pair is reported with a passing alternative: the same hue made darker (or lighter) until
-it passes.
+it passes. The dark scheme gets its own pair, derived here, so an author sets one accent only.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 PAGE = "#ffffff"
 """The page background of the built-in theme."""
+
+DARK_PAGE = "#111213"
+"""The page background of the built-in theme's dark scheme (``--sb-bg`` in step.css)."""
 
 TEXT_MIN = 4.5
 CONTROL_MIN = 3.0
@@ -99,3 +102,25 @@ def check_colours(accent: str, accent_text: str) -> list[Failure]:
             hint,
         ))
     return failures
+
+
+def dark_variant(accent: str, accent_text: str) -> tuple[str, str]:
+    """The accent and its label for the dark scheme: the same hue lightened until it reads as link
+    text on the dark page (4.5:1), and a label that reads on it (the author's, else the dark page colour,
+    which has the same 4.5:1 against the lightened accent)."""
+    dark = accent if ratio(accent, DARK_PAGE) >= TEXT_MIN else passing(accent, DARK_PAGE, TEXT_MIN)
+    label = accent_text if ratio(accent_text, dark) >= TEXT_MIN else DARK_PAGE
+    return dark, label
+
+
+def theme_css(accent: str, accent_text: str) -> str:
+    """The course's colours as custom properties, light first, then the dark scheme's variant.
+
+    A stylesheet file rather than a ``<style>`` element: the pages' Content-Security-Policy
+    (``style-src 'self'``) refuses inline styles.
+    """
+    dark, dark_text = dark_variant(accent, accent_text)
+    return (f":root {{ --sb-accent: {accent}; --sb-accent-text: {accent_text}; --sb-visited: {accent}; }}\n"
+            "@media (prefers-color-scheme: dark) {\n"
+            f"  :root {{ --sb-accent: {dark}; --sb-accent-text: {dark_text}; --sb-visited: {dark}; }}\n"
+            "}\n")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from scorm_builder.checks import check_course
 from scorm_builder.contrast import check_colours
 from scorm_builder.errors import Diagnostic, Location, SourceError, SourceErrors
+from scorm_builder.markdown import strip_passages
 from scorm_builder.mediaprobe import MediaInfo, probe
 from scorm_builder.models import CAPTION_TYPES, Course, StepSource, Theme
 from scorm_builder.source_limits import check_inside, check_texts, read_source_text
@@ -148,7 +149,7 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
                 check_texts(transcript_path, ((c.line, c.text) for c in timed), "cue")
                 paragraphs = tuple(cues_to_paragraphs(timed))
             else:
-                paragraphs = tuple(parse_transcript(text, transcript_path))
+                paragraphs = tuple(_passages(p) for p in parse_transcript(text, transcript_path))
             check_texts(transcript_path, ((p.line, p.text) for p in paragraphs))
     if source.captions:
         with _Problems(errors):
@@ -167,6 +168,12 @@ def _load_step(course_dir: Path, step_id: str, listed_at: Location) -> LoadedSte
     _raise_found(errors)
     return LoadedStep(step_id, step_dir, source, smap, media_path, poster_path, duration,
                       transcript_path, paragraphs, body_path, body, captions_path, timed, media_info)
+
+
+def _passages(para: Paragraph) -> Paragraph:
+    """Captions and downloads get the plain text; the page keeps the ``[text]{lang=xx}`` marks."""
+    plain = strip_passages(para.text)
+    return para if plain == para.text else replace(para, text=plain, marked=para.text)
 
 
 def _probe_duration(media_path: Path, info: MediaInfo | None, smap: SourceMap) -> float:

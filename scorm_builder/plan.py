@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorm_builder.captions import CaptionWarning, Cue, to_webvtt
+from scorm_builder.contrast import theme_css
 from scorm_builder.cuepool import make_cues_each
 from scorm_builder.errors import Diagnostic, Location
+from scorm_builder.i18n import Interface, load_interface
 from scorm_builder.loader import LoadedCourse, LoadedStep
 from scorm_builder.timedcaptions import kept_cues
 from scorm_builder.transcript import to_plain_text
@@ -53,6 +55,8 @@ class BuildPlan:
     loaded: LoadedCourse
     steps: tuple[StepPlan, ...]
     warnings: tuple[Diagnostic, ...]
+    interface: Interface
+    """The interface catalogue chosen by the course's ``language`` (English when it has none)."""
     notes: tuple[str, ...] = ()
     """Advice for the person building, not about their files (said once, never a warning)."""
 
@@ -66,9 +70,26 @@ class BuildPlan:
         return out
 
     @property
+    def theme_css_href(self) -> str | None:
+        """Package path of the course's colour stylesheet, when ``theme.accent`` is set."""
+        theme = self.loaded.course.theme
+        return COURSE_THEME_CSS if theme is not None and theme.accent is not None else None
+
+    @property
+    def course_generated(self) -> dict[str, bytes]:
+        """Files made from course.yml itself: the course's colours (light and dark) as a stylesheet."""
+        theme = self.loaded.course.theme
+        if theme is None or theme.accent is None:
+            return {}
+        return {COURSE_THEME_CSS: theme_css(theme.accent, theme.accent_text).encode("utf-8")}
+
+    @property
     def contents_page(self) -> str | None:
         """The course contents page of a multi-step web build (``index.html``)."""
         return "index.html" if len(self.steps) > 1 else None
+
+
+COURSE_THEME_CSS = "assets/course/theme.css"
 
 
 def course_asset(key: str, path: Path) -> str:
@@ -119,7 +140,10 @@ def make_plan(loaded: LoadedCourse, on_step: Callable[[int, int, str], None] | N
         plan, step_warnings = _plan_step(loaded, step, index, made)
         steps.append(plan)
         warnings.extend(step_warnings)
-    return BuildPlan(loaded, tuple(steps), tuple(warnings), tuple(notes))
+    override = loaded.templates_dir / "locale" if loaded.templates_dir is not None else None
+    interface = load_interface(loaded.course.language, loaded.smap.locate(("language",)), override)
+    warnings.extend(interface.warnings)
+    return BuildPlan(loaded, tuple(steps), tuple(warnings), interface, tuple(notes))
 
 
 def wants_alignment(step: LoadedStep) -> bool:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from scorm_builder.activities import course_iri, step_activities
 from scorm_builder.errors import Location, SourceError
-from scorm_builder.markdown import render_markdown
+from scorm_builder.markdown import marked_passages, render_markdown
 from scorm_builder.models import interaction_id
 from scorm_builder.plan import BuildPlan, StepPlan, course_asset
 from scorm_builder.theme import environment
@@ -50,11 +50,19 @@ class Rendered:
 def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
     """Render each step page (and the contents page of a multi-step web build)."""
     env = environment(plan.loaded.templates_dir)
+    ui = plan.interface
+    env.install_gettext_translations(ui.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["text_direction"] = ui.direction
+    env.filters["number"] = ui.number
+    env.filters["percent"] = ui.percent
+    messages = ui.page_messages(_script_sources(plan))
     course = _course_context(plan)
     pages: dict[str, bytes] = {}
     copies: list[tuple[str, Path]] = []
     for step_plan in plan.steps:
         context, images = _step_context(plan, step_plan, target, course)
+        if messages is not None:
+            context["page_data"]["i18n"] = messages
         copies.extend(images)
         pages[step_plan.page] = _render(env, "step.html", context).encode("utf-8")
     if target.course_nav and plan.contents_page:
@@ -62,6 +70,8 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
                   "completion": s.step.source.completion.value} for s in plan.steps]
         contents_data: dict[str, Any] = {"courseId": course["id"], "target": target.name,
                                          "steps": [s["id"] for s in steps]}
+        if messages is not None:
+            contents_data["i18n"] = messages
         if target.activity_ids:  # an xAPI contents page reads the course's progress from the LRS
             contents_data["courseIri"] = course_iri(plan.loaded.course)
             contents_data["activitySteps"] = [step_activities(plan.loaded.course, s.step.id).step
@@ -70,6 +80,17 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
                                               "page_data": contents_data})
         pages[plan.contents_page] = html.encode("utf-8")
     return Rendered(pages, tuple(copies))
+
+
+def _script_sources(plan: BuildPlan) -> list[str]:
+    """The page scripts a package may ship (theme and runtimes): their strings go to the page."""
+    if plan.interface.english:
+        return []
+    from scorm_builder.theme import static_assets
+
+    paths = [p for p in static_assets(plan.loaded.templates_dir).values() if p.suffix == ".js"]
+    paths += sorted((Path(__file__).resolve().parent / "runtime").glob("*.js"))
+    return [p.read_text("utf-8") for p in paths]
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
@@ -99,6 +120,7 @@ def _course_context(plan: BuildPlan) -> dict[str, Any]:
         "cover": images["cover"],
         "accent": theme.accent if theme is not None else None,
         "accent_text": theme.accent_text if theme is not None else None,
+        "theme_css": plan.theme_css_href,
         "id": course.id,
         "title": course.title,
         "language": course.language,
@@ -151,7 +173,7 @@ def _step_context(plan: BuildPlan, sp: StepPlan, target: TargetInfo,
             "start_label": format_clock(para.start),
             "speaker": para.speaker,
             "show_speaker": para.speaker is not None and para.speaker != previous_speaker,
-            "text": para.text,
+            "text": marked_passages(para.marked or para.text),
         })
         previous_speaker = para.speaker
     step_context = {

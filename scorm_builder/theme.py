@@ -68,6 +68,7 @@ def environment(override: Path | None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
+        extensions=["jinja2.ext.i18n"],
     )
 
 

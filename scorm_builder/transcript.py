@@ -52,6 +52,7 @@ class Paragraph:
     text: str               # verbatim, without the "NAME: " label
     line: int               # 1-based line of the paragraph's timestamp in the source file
     labelled: bool          # the paragraph itself opened with a label
+    marked: str | None = None   # the text with its [passage]{lang=xx} marks, when it has any (text has none)
 
 
 # --------------------------------------------------------------------------------------------

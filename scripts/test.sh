@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian machine, then run lint, types and tests.
 # Debian packages (chromium, firefox-esr, ffmpeg, espeak-ng, and the headers the align extra builds
-# against), npm test clients (scorm-again, axe-core,
-# html_codesniffer, webvtt-parser) and Python packages go into the system, node_modules/ and .venv/.
+# against), npm test clients (scorm-again, axe-core, html_codesniffer, webvtt-parser,
+# @guidepup/virtual-screen-reader and esbuild to bundle it) and Python packages go into the system,
+# node_modules/ and .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -77,13 +77,17 @@ def test_logo_cover_and_accent_reach_every_target(tmp_path: Path) -> None:
         names = zf.namelist()
         contents = zf.read("index.html").decode()
         step = zf.read("three-habits.html").decode()
+        theme = zf.read("assets/course/theme.css").decode()
     assert "assets/course/logo-logo.svg" in names and "assets/course/cover-cover.jpg" in names
     assert '<img class="sb-logo" src="assets/course/logo-logo.svg" alt="">' in step
     assert '<img class="sb-cover" src="assets/course/cover-cover.jpg" alt="">' in contents
-    assert "--sb-accent: #0f5c57" in step
+    # a stylesheet file, not a <style> element: the pages' CSP (style-src 'self') refuses inline styles
+    assert '<link rel="stylesheet" href="assets/course/theme.css">' in step and "<style" not in step
+    assert "--sb-accent: #0f5c57" in theme
     with zipfile.ZipFile(tmp_path / "handover-habits-scorm12.zip") as zf:
         manifest = zf.read("imsmanifest.xml").decode()
     assert manifest.count('href="assets/course/logo-logo.svg"') == 3, "every SCO lists the logo"
+    assert manifest.count('href="assets/course/theme.css"') == 3, "every SCO lists the course's colours"
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,10 @@ def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
                      "scorm_builder/preview/__init__.py", "scorm_builder/preview/lms.js",
                      "scorm_builder/preview/simulator.html", "scorm_builder/preview/simulator.js",
                      "scorm_builder/preview/simulator.css", "scorm_builder/preview/lrs.py",
-                     "scorm_builder/preview/ralph_app.py", "scorm_builder/preview/README.md"):
+                     "scorm_builder/preview/ralph_app.py", "scorm_builder/preview/README.md",
+                     "scorm_builder/i18n/locale/messages.pot", "scorm_builder/i18n/locale/en/LC_MESSAGES/messages.mo",
+                     "scorm_builder/i18n/locale/ar/LC_MESSAGES/messages.mo",
+                     "scorm_builder/i18n/locale/fr/LC_MESSAGES/messages.mo"):
         assert required in names, required
 
 

@@ -11,11 +11,11 @@
 
   var CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
   var MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+  function N_(s) { return s; }   // marks a message for the catalogue; step.js shows it translated
   var NOTICES = {
-    Browse: "You are browsing this step: your answer is kept as a draft and the step is not marked complete.",
-    Review: "You are reviewing this step: changes are not saved.",
-    Ended: "This visit to the step has ended (the page was reloaded or left), so nothing more can be recorded in it. " +
-      "To carry on, close this window and open the step again from your course."
+    Browse: N_("You are browsing this step: your answer is kept as a draft and the step is not marked complete."),
+    Review: N_("You are reviewing this step: changes are not saved."),
+    Ended: N_("This visit to the step has ended (the page was reloaded or left), so nothing more can be recorded in it. To carry on, close this window and open the step again from your course.")
   };
   var FETCH_ERRORS = {   // cmi5 9.2: the fetch URL's error-code values, in plain words
     "1": "This launch link has already been used or has expired.",

@@ -5,13 +5,15 @@
 (function () {
   "use strict";
 
+  function N_(s) { return s; }   // marks a message for the catalogue; step.js shows it translated
+
   function createBackend(pageData) {
     pageData = pageData || {};
     var key = pageData.storageKey || "scorm-builder:" + (pageData.courseId || "course") + ":" + (pageData.stepId || "step");
     function store() { return window.localStorage; }
     function put(state) {
       try { store().setItem(key, JSON.stringify(state)); return {ok: true}; }
-      catch (e) { return {ok: false, error: "this browser is not letting the page store data"}; }
+      catch (e) { return {ok: false, error: N_("this browser is not letting the page store data")}; }
     }
     return {
       name: "local",

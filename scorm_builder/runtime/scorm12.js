@@ -12,8 +12,9 @@
   var MAX_REFLECTION = SUSPEND_MAX - HEADER_ROOM;   // 4000 UTF-16 units
   var COMMIT_EVERY_MS = 30000;   // drafts: at most one LMSCommit per 30 s
   var Common = window.ScormBuilderScorm;   // scorm-common.js, loaded first
-  var REVIEW_NOTICE = "You are reviewing this step: changes are not saved.";
-  var BROWSE_NOTICE = "You are browsing this step: your answer is kept as a draft and the step is not marked complete.";
+  function N_(s) { return s; }   // marks a message for the catalogue; step.js shows it translated
+  var REVIEW_NOTICE = N_("You are reviewing this step: changes are not saved.");
+  var BROWSE_NOTICE = N_("You are browsing this step: your answer is kept as a draft and the step is not marked complete.");
 
   /* ---------- finding the API (scorm-common.js) ---------- */
 
@@ -216,8 +217,8 @@
     }
 
     function notLive() {
-      if (finished) { return "This session with the LMS has ended (Finish was used); later changes are not saved to the LMS."; }
-      return (opened && opened.error) || "Not connected to the LMS.";
+      if (finished) { return N_("This session with the LMS has ended (Finish was used); later changes are not saved to the LMS."); }
+      return (opened && opened.error) || N_("Not connected to the LMS.");
     }
 
     function setStatus(value, errors) {

@@ -14,8 +14,9 @@
   var Common = window.ScormBuilderScorm;   // scorm-common.js, loaded first
   var ESC = "\u241b";            // ␛ escape mark in learner_response / comment text (see escapeText)
   var NL = "\u2424";             // ␤ stands for a line break in learner_response / comment text
-  var REVIEW_NOTICE = "You are reviewing this step: changes are not saved.";
-  var BROWSE_NOTICE = "You are browsing this step: your answer is kept as a draft and the step is not marked complete.";
+  function N_(s) { return s; }   // marks a message for the catalogue; step.js shows it translated
+  var REVIEW_NOTICE = N_("You are reviewing this step: changes are not saved.");
+  var BROWSE_NOTICE = N_("You are browsing this step: your answer is kept as a draft and the step is not marked complete.");
 
   /* ---------- finding the API (scorm-common.js) ---------- */
 
@@ -257,8 +258,8 @@
     }
 
     function notLive() {
-      if (finished) { return "This session with the LMS has ended; later changes are not saved to the LMS."; }
-      return (opened && opened.error) || "Not connected to the LMS.";
+      if (finished) { return N_("This session with the LMS has ended; later changes are not saved to the LMS."); }
+      return (opened && opened.error) || N_("Not connected to the LMS.");
     }
 
     function setStatus(value, errors) {

@@ -18,9 +18,9 @@
   var STATE_ID = "scorm-builder.step";
   var V = "http://adlnet.gov/expapi/verbs/";
   var VIDEO = "https://w3id.org/xapi/video/";
-  var AUTH_MESSAGE = "The learning record store no longer accepts this session (your sign-in has expired or was refused). " +
-    "Your text is still on this page: copy it somewhere safe, then close this window and open the step again from your course.";
-  var OFFLINE_MESSAGE = "the learning record store cannot be reached just now; your work is kept in this browser and will be sent when the connection is back";
+  function N_(s) { return s; }   // marks a message for the catalogue; step.js shows it translated
+  var AUTH_MESSAGE = N_("The learning record store no longer accepts this session (your sign-in has expired or was refused). Your text is still on this page: copy it somewhere safe, then close this window and open the step again from your course.");
+  var OFFLINE_MESSAGE = N_("the learning record store cannot be reached just now; your work is kept in this browser and will be sent when the connection is back");
 
   var VERBS = {
     initialized: V + "initialized", completed: V + "completed", terminated: V + "terminated",
@@ -153,10 +153,13 @@
     return {id: id, display: {"en-US": id.split("/").pop()}};
   }
 
+  /* A message in the course's language (page_data.i18n, as step.js reads it; English without it). */
+  function tr(pageData, s) { var m = pageData.i18n && pageData.i18n.messages; return (m && m[s]) || s; }
+
   /* The parts of an answered / video statement that both standards share. */
   function reflectionObject(a, pageData) {
     var def = {type: "http://adlnet.gov/expapi/activities/cmi.interaction", interactionType: "long-fill-in",
-               name: langMap(a.lang, "Reflection: " + a.stepName)};
+               name: langMap(a.lang, tr(pageData, N_("Reflection: %(title)s")).replace("%(title)s", function () { return a.stepName; }))};
     if (pageData.prompt) { def.description = langMap(a.lang, pageData.prompt); }
     return {objectType: "Activity", id: a.reflection, definition: def};
   }
@@ -479,7 +482,7 @@
     function outcome(r) {
       if (refusedAnswer) {
         refusedAnswer = false;
-        return {ok: false, error: "the learning record store refused to record your answer. Copy your text into a document of your own and tell your course administrator"};
+        return {ok: false, error: N_("the learning record store refused to record your answer. Copy your text into a document of your own and tell your course administrator")};
       }
       if (r && r.ok) { return {ok: true}; }
       if (r && r.auth) { return {ok: false, error: AUTH_MESSAGE}; }
@@ -537,8 +540,8 @@
     }
 
     function notLive() {
-      if (finished) { return "This session has ended (Finish was used); later changes are not recorded."; }
-      return (ctx && ctx.error) || "Not connected to the learning record store.";
+      if (finished) { return N_("This session has ended (Finish was used); later changes are not recorded."); }
+      return (ctx && ctx.error) || N_("Not connected to the learning record store.");
     }
 
     function complete() {                           // the step's completion rule is met
@@ -570,8 +573,8 @@
 
     function submit(state) {
       if (!live) { return {ok: false, error: notLive()}; }
-      if (ctx.mode === "Review") { return {ok: false, error: ctx.notice || "This step is open for review only."}; }
-      if (!state || !state.submitted) { return {ok: false, error: "there is no answer to submit."}; }
+      if (ctx.mode === "Review") { return {ok: false, error: ctx.notice || N_("This step is open for review only.")}; }
+      if (!state || !state.submitted) { return {ok: false, error: N_("there is no answer to submit.")}; }
       lastState = state;
       if (ctx.mode === "Browse") {                 // a preview: the text is kept as a draft only
         toDoc({draft: state.submitted.text, submitted: doc && doc.submitted, position: state.position});

@@ -35,17 +35,20 @@ LOCAL_SCRIPT = ("local.js", "assets/runtime-local.js")
 def course_spec(plan: BuildPlan, launch: str) -> CourseSpec:
     """The course, its steps and their child activities, as both xAPI-family descriptors state them."""
     course = plan.loaded.course
+    ui = plan.interface   # the names are stated in the course's language, like the titles in them
     steps = []
     for sp in plan.steps:
         source = sp.step.source
         ids = step_activities(course, sp.step.id)
         children = []
         if source.reflection is not None:
-            children.append(Activity(ids.reflection, TYPE_INTERACTION, f"Reflection: {source.title}",
+            children.append(Activity(ids.reflection, TYPE_INTERACTION,
+                                     ui.gettext("Reflection: %(title)s") % {"title": source.title},
                                      source.reflection.prompt, interaction_type="long-fill-in"))
         if sp.media_href is not None and sp.step.media_path is not None:
             kind, _ = MEDIA_TYPES[sp.step.media_path.suffix.lower()]
-            children.append(Activity(ids.media, TYPE_VIDEO, f"{kind.capitalize()}: {source.title}",
+            name = ui.gettext("Video: %(title)s") if kind == "video" else ui.gettext("Audio: %(title)s")
+            children.append(Activity(ids.media, TYPE_VIDEO, name % {"title": source.title},
                                      source.intro or source.title))
         steps.append(StepUnit(sp.page, Activity(ids.step, TYPE_LESSON, source.title, source.intro or source.title),
                               tuple(children)))

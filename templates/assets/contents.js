@@ -7,18 +7,32 @@
   var data = {};
   try { data = JSON.parse(document.getElementById("sb-data").textContent) || {}; } catch (e) { data = {}; }
   var steps = data.steps || [];
+  /* Interface strings from the course's catalogue (data.i18n; absent on an English page), as in step.js. */
+  var I18N = data.i18n || {};
+  function _(s) { var m = I18N.messages; return (m && m[s]) || s; }
+  function ngettext(one, many, n) {
+    var forms = I18N.plurals && I18N.plurals[one], table = I18N.pluralTable || [];
+    var i = n < table.length ? table[n] : table[100 + (n % 100)];
+    return (forms && forms[i]) || (n === 1 ? one : many);
+  }
+  function fill(s, values) {
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
+  }
+  function fmt(n) { try { return n.toLocaleString(I18N.locale || undefined); } catch (e) { return String(n); } }
 
   function mark(done) {
     var n = 0, next = null;
     [].forEach.call(document.querySelectorAll("li[data-step]"), function (li) {
       var id = li.getAttribute("data-step"), tick = li.querySelector(".sb-step-done");
-      if (done[id]) { n++; if (tick) { tick.textContent = "(done)"; tick.hidden = false; } }
+      if (done[id]) { n++; if (tick) { tick.textContent = _("(done)"); tick.hidden = false; } }
       else if (!next) { next = li; }
     });
     var progress = document.getElementById("sb-progress");
     if (progress && steps.length) {
-      progress.textContent = n === steps.length ? "Course complete: you have completed all " + n + " steps."
-        : "You have completed " + n + " of " + steps.length + " steps.";
+      progress.textContent = n === steps.length
+        ? fill(ngettext("Course complete: you have completed all %(count)s steps.", "Course complete: you have completed all %(count)s steps.", n), {count: fmt(n)})
+        : fill(ngettext("You have completed %(done)s of %(count)s steps.", "You have completed %(done)s of %(count)s steps.", steps.length),
+          {done: fmt(n), count: fmt(steps.length)});
       progress.hidden = false;
     }
     // "Start" becomes "Continue" at the first step not yet done.
@@ -26,8 +40,8 @@
     if (start && n && next) {
       var link = next.querySelector("a");
       start.setAttribute("href", link.getAttribute("href"));
-      start.querySelector(".sb-continue-label").textContent = "Continue";
-      start.querySelector(".sb-continue-to").textContent = "Next: " + link.textContent;
+      start.querySelector(".sb-continue-label").textContent = _("Continue");
+      start.querySelector(".sb-continue-to").textContent = fill(_("Next: %(title)s"), {title: link.textContent});
     } else if (start && n === steps.length && steps.length) { start.parentNode.hidden = true; }
   }
 

@@ -8,11 +8,22 @@
   var data = {};
   try { data = JSON.parse($("sb-data").textContent) || {}; } catch (e) { data = {}; }
   var T = Object.assign({}, data.theme, data);   // page_data keys, plus what the template added
-  var lang = T.language || doc.documentElement.lang || undefined;
+  /* Interface strings: the catalogue's translations (page_data.i18n, absent on an English page). */
+  var I18N = T.i18n || {};
+  var lang = I18N.locale || T.language || doc.documentElement.lang || undefined;
+  function _(s) { var m = I18N.messages; return (m && m[s]) || s; }
+  function ngettext(one, many, n) {
+    var forms = I18N.plurals && I18N.plurals[one], table = I18N.pluralTable || [];
+    var i = n < table.length ? table[n] : table[100 + (n % 100)];
+    return (forms && forms[i]) || (n === 1 ? one : many);
+  }
+  function fill(s, values) {   // "%(name)s" placeholders, as in the Python catalogue
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
+  }
 
   function show(el, on) { if (el) { el.hidden = !on; } }
   function fmt(n) { try { return n.toLocaleString(lang); } catch (e) { return String(n); } }
-  function plural(n, word) { return fmt(n) + " " + word + (n === 1 ? "" : "s"); }
+  function plural(n, text) { return fill(text, {n: fmt(n)}); }   // text: ngettext(..., n)
   function blobUrl(text, type) {
     try { return URL.createObjectURL(new Blob([text], {type: type})); } catch (e) { return null; }
   }
@@ -53,17 +64,19 @@
     if (msg && alertEl) { alertEl.textContent = ""; }
   }
   function alertMsg(msg) { if (alertEl) { alertEl.textContent = msg; } }
+  /* A backend's reason, in the interface language when the runtime marked it for the catalogue. */
+  function problem(r) { return r.error ? _(r.error) : _("unknown error"); }
   /* A save or submit that failed: say so, and offer the learner's own text as a file, so that what
    * they wrote is never lost whatever the LMS, the network or the browser's storage does. */
   function rescueMsg(msg) {
-    alertMsg(msg + " Download your text to keep a copy.");
+    alertMsg(msg + " " + _("Download your text to keep a copy."));
     var url = alertEl && text ? blobUrl(text.value, "text/plain;charset=utf-8") : null;
     if (!url) { return; }
     var a = doc.createElement("a");
     a.href = url;
     a.className = "sb-dl";
     a.setAttribute("download", "my-text-" + (T.stepId || "step") + ".txt");
-    a.textContent = "Download your text (.txt)";
+    a.textContent = _("Download your text (.txt)");
     alertEl.appendChild(doc.createTextNode(" "));
     alertEl.appendChild(a);
   }
@@ -79,6 +92,13 @@
   /* ---------- media, captions, downloads ---------- */
   var media = $("sb-media");
   var track = $("sb-track");
+  /* The video's own controls are the browser's: the player is ringed (step.css) while one of them has
+     focus, but only after Tab on the page (keys pressed inside those controls never reach the page), as
+     a mouse click on them focuses them too. */
+  if (media) {
+    doc.addEventListener("keydown", function (e) { if (e.key === "Tab") { doc.documentElement.classList.add("sb-keys"); } }, true);
+    doc.addEventListener("pointerdown", function () { doc.documentElement.classList.remove("sb-keys"); }, true);
+  }
   var ccBtn = $("sb-cc");
   var capsTrack = media && media.textTracks && media.textTracks.length ? media.textTracks[0] : null;
   if (track && T.captionsVtt) {
@@ -224,7 +244,7 @@
       b.className = "sb-seek";
       var vh = doc.createElement("span");
       vh.className = "sb-vh";
-      vh.textContent = "Play from ";
+      vh.textContent = _("Play from") + " ";
       b.appendChild(vh);
       b.appendChild(doc.createTextNode(old.textContent));
       b.addEventListener("click", function () {
@@ -306,9 +326,9 @@
 
   function countText() {
     var n = text.value.length;
-    if (!limit) { return "You have entered " + plural(n, "character"); }
-    return n <= limit ? "You have " + plural(limit - n, "character") + " remaining"
-      : "You have " + plural(n - limit, "character") + " too many";
+    if (!limit) { return plural(n, ngettext("You have entered %(n)s character", "You have entered %(n)s characters", n)); }
+    return n <= limit ? plural(limit - n, ngettext("You have %(n)s character remaining", "You have %(n)s characters remaining", limit - n))
+      : plural(n - limit, ngettext("You have %(n)s character too many", "You have %(n)s characters too many", n - limit));
   }
   function updateCount(announce) {
     if (!countEl) { return; }
@@ -322,7 +342,7 @@
       errEl.textContent = "";
       var vh = doc.createElement("span");
       vh.className = "sb-vh";
-      vh.textContent = "Error: ";
+      vh.textContent = _("Error:") + " ";
       errEl.appendChild(vh);
       errEl.appendChild(doc.createTextNode(msg));
       text.setAttribute("aria-invalid", "true");
@@ -341,9 +361,13 @@
   }
   function validate(v) {
     var n = v.length;
-    if (!v.trim()) { return "Enter your reflection"; }
-    if (T.minLength && n < T.minLength) { return "Your reflection must be at least " + plural(T.minLength, "character"); }
-    if (limit && n > limit) { return "Your reflection must be " + plural(limit, "character") + " or fewer"; }
+    if (!v.trim()) { return _("Enter your reflection"); }
+    if (T.minLength && n < T.minLength) {
+      return plural(T.minLength, ngettext("Your reflection must be at least %(n)s character", "Your reflection must be at least %(n)s characters", T.minLength));
+    }
+    if (limit && n > limit) {
+      return plural(limit, ngettext("Your reflection must be %(n)s character or fewer", "Your reflection must be %(n)s characters or fewer", limit));
+    }
     return "";
   }
   function saveDraft() {
@@ -351,7 +375,7 @@
     if (!text || readOnly || text.value === state.draft) { return; }
     if (limit && text.value.length > limit) {
       if (!tooLongWarned) {
-        alertMsg("Your draft is too long to save. Shorten it to " + plural(limit, "character") + " or fewer, or copy it into a document of your own.");
+        alertMsg(plural(limit, ngettext("Your draft is too long to save. Shorten it to %(n)s character or fewer, or copy it into a document of your own.", "Your draft is too long to save. Shorten it to %(n)s characters or fewer, or copy it into a document of your own.", limit)));
         tooLongWarned = true;
       }
       return;
@@ -361,8 +385,8 @@
     var seen = submits;
     call("save", "draft").then(function (r) {
       // An answer submitted meanwhile (a blur on the way to Submit) keeps its own message.
-      if (r.ok) { if (seen === submits) { status("Draft saved at " + clock(new Date())); } }
-      else { rescueMsg("Your draft could not be saved (" + (r.error || "unknown error") + ")."); }
+      if (r.ok) { if (seen === submits) { status(fill(_("Draft saved at %(time)s"), {time: clock(new Date())})); } }
+      else { rescueMsg(fill(_("Your draft could not be saved (%(error)s)."), {error: problem(r)})); }
     });
   }
   /* ---------- the same step open in two tabs ----------
@@ -389,7 +413,7 @@
     updateCount(false);
     if (!followed) {
       followed = true;
-      status("This step is open in another tab: the text here now follows what you type there.");
+      status(_("This step is open in another tab: the text here now follows what you type there."));
     }
   });
   function onInput() {
@@ -402,17 +426,17 @@
   }
   function recordText() {
     var s = state.submitted, lines = [
-      "Reflection record", "",
-      "Step: " + (T.stepTitle || ""),
-      "Course: " + (T.courseTitle || "") + (T.sourceCourse ? " (adapted from \u201c" + T.sourceCourse + "\u201d)" : ""),
-      "Date: " + longDate(new Date(s.at)), "",
-      "Prompt: " + (T.prompt || "")
+      _("Reflection record"), "",
+      _("Step") + ": " + (T.stepTitle || ""),
+      _("Course") + ": " + (T.courseTitle || "") + (T.sourceCourse ? " " + fill(_("(adapted from \u201c%(title)s\u201d)"), {title: T.sourceCourse}) : ""),
+      _("Date") + ": " + longDate(new Date(s.at)), "",
+      _("Prompt") + ": " + (T.prompt || "")
     ];
     if (T.guidingQuestions && T.guidingQuestions.length) {
-      lines.push("", "Guiding questions:");
+      lines.push("", _("Guiding questions") + ":");
       T.guidingQuestions.forEach(function (q) { lines.push("- " + q); });
     }
-    lines.push("", "My reflection:", s.text, "");
+    lines.push("", _("My reflection") + ":", s.text, "");
     return lines.join("\r\n");
   }
   function showRecord() {
@@ -454,10 +478,10 @@
       state.submitted = {text: v, at: new Date().toISOString()};
       submits++;
       call("submit").then(function (r) {
-        if (r.ok) { forgetEdit(); showRecord(); updateProgress(null); status("Reflection submitted. You can download or print a copy below."); }
+        if (r.ok) { forgetEdit(); showRecord(); updateProgress(null); status(_("Reflection submitted. You can download or print a copy below.")); }
         else {
           state.draft = prev.draft; state.submitted = prev.submitted;
-          rescueMsg("Your reflection could not be submitted (" + (r.error || "unknown error") + "). Try again in a moment.");
+          rescueMsg(fill(_("Your reflection could not be submitted (%(error)s). Try again in a moment."), {error: problem(r)}));
         }
       });
     });
@@ -481,25 +505,24 @@
           if (box) { box.textContent = done; }
           status(done);
         }
-        else { alertMsg("This step could not be finished (" + (r.error || "unknown error") + "). Try again, or tell your course administrator."); }
+        else { alertMsg(fill(_("This step could not be finished (%(error)s). Try again, or tell your course administrator."), {error: problem(r)})); }
       });
     });
   }
   /* What happens next, in words, once the step is finished (the LMS moves on, not the page). */
   function finishedText() {
     var n = T.stepNumber || 1, count = T.stepCount || 1;
+    var values = {number: fmt(n), count: fmt(count), title: T.nextTitle || ""};
     if (n < count && doc.querySelector("a.sb-continue[rel='next']")) {
-      return "You have finished step " + n + " of " + count + ". Use \u201cContinue\u201d below for the next step, \u201c" +
-        (T.nextTitle || "") + "\u201d.";
+      return fill(_("You have finished step %(number)s of %(count)s. Use \u201cContinue\u201d below for the next step, \u201c%(title)s\u201d."), values);
     }
     if (n < count) {
-      return "You have finished step " + n + " of " + count + ". Your LMS opens the next step, \u201c" +
-        (T.nextTitle || "") + "\u201d; if it does not, open that step from the course in your LMS.";
+      return fill(_("You have finished step %(number)s of %(count)s. Your LMS opens the next step, \u201c%(title)s\u201d; if it does not, open that step from the course in your LMS."), values);
     }
     if (count > 1) {
-      return "You have finished the last step. The course is complete once every step is complete. You can close this window.";
+      return _("You have finished the last step. The course is complete once every step is complete. You can close this window.");
     }
-    return "You have finished this step. You can close this window.";
+    return _("You have finished this step. You can close this window.");
   }
   function flush() {
     if (text && text.value !== state.draft && !(limit && text.value.length > limit)) { state.draft = text.value; }
@@ -534,13 +557,14 @@
     flush();
     [].forEach.call(navBox.querySelectorAll("button"), function (x) { x.disabled = true; });
     call("navigate", dir).then(function (r) {
-      if (r.ok) { status("Opening the " + dir + " step\u2026"); return; }
+      if (r.ok) { status(dir === "next" ? _("Opening the next step\u2026") : _("Opening the previous step\u2026")); return; }
       var left = {previous: navAllowed.previous, next: navAllowed.next};
       left[dir] = false;
       lmsNav(left);
       var other = $("sb-lmsnav-" + (dir === "next" ? "previous" : "next"));
       (other && !other.hidden ? other : finishBtn || doc.body).focus();
-      alertMsg("The LMS did not open the " + dir + " step (" + (r.error || "unknown error") + "). Use the LMS's own menu or buttons to move between steps.");
+      alertMsg(fill(dir === "next" ? _("The LMS did not open the next step (%(error)s). Use the LMS's own menu or buttons to move between steps.")
+        : _("The LMS did not open the previous step (%(error)s). Use the LMS's own menu or buttons to move between steps."), {error: problem(r)}));
     });
   }
 
@@ -559,15 +583,16 @@
     var steps = T.steps || [];
     var stateEl = $("sb-step-state"), progressEl = $("sb-progress");
     if (stateEl) {
-      stateEl.textContent = stepDone ? "\u2713 You have completed this step." :
-        (T.completion === "viewed" ? "" : "To complete this step, submit your reflection.");
+      stateEl.textContent = stepDone ? "\u2713 " + _("You have completed this step.") :
+        (T.completion === "viewed" ? "" : _("To complete this step, submit your reflection."));
       stateEl.classList.toggle("sb-done", stepDone);
       show(stateEl, !!stateEl.textContent);
     }
     if (progressEl && courseDone && steps.length > 1) {
       var n = steps.filter(function (id) { return courseDone.indexOf(id) >= 0; }).length;
-      progressEl.textContent = n === steps.length ? "Course complete: all " + steps.length + " steps done"
-        : n + " of " + steps.length + " steps done";
+      progressEl.textContent = n === steps.length
+        ? fill(ngettext("Course complete: all %(count)s steps done", "Course complete: all %(count)s steps done", steps.length), {count: fmt(steps.length)})
+        : fill(ngettext("%(done)s of %(count)s step done", "%(done)s of %(count)s steps done", steps.length), {done: fmt(n), count: fmt(steps.length)});
       show(progressEl, true);
     }
   }
@@ -591,7 +616,7 @@
   /* ---------- restore ---------- */
   function applyMode(r) {
     readOnly = !!(r && r.readOnly);
-    notice = r && typeof r.notice === "string" ? r.notice : "";
+    notice = r && typeof r.notice === "string" ? _(r.notice) : "";
     if (notice) {
       if ($("sb-notice")) { $("sb-notice").textContent = notice; } else { status(""); }
     }
@@ -604,7 +629,7 @@
     var s = r && r.state;
     applyMode(r);
     lmsNav(r && r.nav);
-    if (r && r.error) { alertMsg("Your saved work could not be loaded (" + r.error + ")."); }
+    if (r && r.error) { alertMsg(fill(_("Your saved work could not be loaded (%(error)s)."), {error: _(r.error)})); }
     if (!s) { if (!(r && r.error)) { updateProgress(r); } return; }
     state.draft = typeof s.draft === "string" ? s.draft : "";
     state.submitted = s.submitted && typeof s.submitted.text === "string" ? s.submitted : null;
@@ -617,8 +642,8 @@
     }
     if (state.submitted) {
       showRecord();
-      status("You submitted your reflection on " + longDate(new Date(state.submitted.at)) + ".");
-    } else if (state.draft) { status("Your saved draft has been restored"); }
+      status(fill(_("You submitted your reflection on %(date)s."), {date: longDate(new Date(state.submitted.at))}));
+    } else if (state.draft) { status(_("Your saved draft has been restored")); }
     updateProgress(r);
   });
 })();
