@@ -65,6 +65,7 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
             raise click.BadParameter(f"'{course_dir}' is not a folder", param_hint="COURSE_DIR")
         courses = [course_dir]
     reports: list[dict[str, Any]] = []
+    noted: set[str] = set()
     for course in courses:
         with terminal_progress(sys.stderr, enabled=not quiet) as progress:
             try:
@@ -76,6 +77,10 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
                 _fail(error)
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        for note in outcome.notes:
+            if note not in noted:                  # said once per run, however many courses
+                noted.add(note)
+                click.echo(f"note: {note}", err=True)
         if as_json:
             reports.append(course_report(outcome))
             continue
