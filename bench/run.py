@@ -1,7 +1,7 @@
 """Performance benchmark of scorm-builder: every figure beside its baseline, measured in this run.
 
 Usage: python bench/run.py [--quick] [--repeat N] [--steps 50,250,500] [--transcript-mb 1,10]
-                           [--media-mb 2048 | --no-media] [--code DIR]
+                           [--media-mb 2048 | --no-media] [--code DIR] [--align-minutes 10]
 
 Each build runs as a subprocess of this script (``python -m scorm_builder build ...``) so that its
 wall time includes interpreter start-up and imports, as a designer sees it. Peak memory is the
@@ -348,11 +348,13 @@ def main() -> None:
     parser.add_argument("--transcript-mb", default="1,10", help="long transcript sizes (MB)")
     parser.add_argument("--media-mb", type=int, default=2048, help="size of the video to package (MB)")
     parser.add_argument("--no-media", action="store_true", help="skip the big video")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="sections to run, e.g. 2,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="sections to run, e.g. 2,3")
+    parser.add_argument("--align-minutes", type=float, default=10.0, help="minutes of speech to align (section 7)")
     parser.add_argument("--code", type=Path, default=None, help="measure this checkout instead of this one")
     args = parser.parse_args()
     if args.quick:
         args.repeat, args.steps, args.transcript_mb, args.media_mb = 1, "2,4", "0.02", 8
+        args.align_minutes = 0.5
     print(f"scorm-builder benchmark on {machine()}")
     print(f"code: {args.code or ROOT}; medians of {args.repeat} runs after one warm-up run (sections 1, 5), "
           f"of {max(1, min(args.repeat, 3))} runs (sections 2-4)")
@@ -371,6 +373,11 @@ def main() -> None:
             bench.overhead()
         if "6" in sections:
             bench.browser()
+        # --- section 7: forced alignment of captions (issue 13), all of it in bench/align_bench.py ---
+        if "7" in sections:
+            from align_bench import alignment
+
+            alignment(Path(tmp), args.align_minutes)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ class CourseBuild:
     results: list[BuildResult] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     captions: dict[str, CaptionStats] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Advice for the person building (e.g. how to get aligned captions); the CLI says each once."""
 
 
 def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
@@ -79,7 +81,8 @@ def build_course(course_dir: Path, targets: list[str], out_dir: Path, strict: bo
         raise SourceErrors([SourceError(w.location, w.message, "--strict treats warnings as errors")
                             for w in warnings])
     outcome = CourseBuild(loaded.course.id, warnings=warnings,
-                          captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues})
+                          captions={sp.step.id: caption_stats(sp.cues) for sp in plan.steps if sp.cues},
+                          notes=list(plan.notes))
     staged: list[tuple[str, StagedZip, int, float]] = []
     try:
         for number, name in enumerate(targets, start=1):

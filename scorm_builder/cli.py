@@ -70,11 +70,16 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
             raise click.BadParameter(f"'{course_dir}' is not a folder", param_hint="COURSE_DIR")
         courses = [course_dir]
     reports: list[dict[str, Any]] = []
+    noted: set[str] = set()
     for course in courses:
         digest = uptodate.fingerprint(course, chosen, out, strict)
         previous = None if force or as_json else uptodate.unchanged(course, out, digest)
         if previous is not None:
             for line in previous.warnings:
+                if line.startswith("note: "):
+                    if line in noted:
+                        continue
+                    noted.add(line[len("note: "):])
                 click.echo(line, err=True)
             for line in previous.lines:
                 click.echo(line)
@@ -95,9 +100,13 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
                 _fail(error)
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        for note in outcome.notes:
+            if note not in noted:                  # said once per run, however many courses
+                noted.add(note)
+                click.echo(f"note: {note}", err=True)
         lines = [f"captions for {step_id}: {stats.summary()}" for step_id, stats in outcome.captions.items()]
         uptodate.remember(course, out, digest, [r.path for r in outcome.results], lines,
-                          [str(w) for w in outcome.warnings])
+                          [str(w) for w in outcome.warnings] + [f"note: {note}" for note in outcome.notes])
         if as_json:
             reports.append(course_report(outcome))
             continue

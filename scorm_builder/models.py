@@ -120,6 +120,10 @@ class Media(_Strict):
     duration: float | None = Field(
         None, gt=0, description="Length in seconds; read from the file when it is MP4/M4A."
     )
+    align: bool = Field(
+        True, description="Time the generated captions from the speech in this file (needs the 'align' "
+        "extra: pip install \"scorm-builder[align]\"); false: from the paragraph timestamps only.",
+    )
 
     @field_validator("file")
     @classmethod

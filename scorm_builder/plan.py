@@ -57,6 +57,8 @@ class BuildPlan:
     warnings: tuple[Diagnostic, ...]
     interface: Interface
     """The interface catalogue chosen by the course's ``language`` (English when it has none)."""
+    notes: tuple[str, ...] = ()
+    """Advice for the person building, not about their files (said once, never a warning)."""
 
     @property
     def course_copies(self) -> dict[str, Path]:
@@ -104,23 +106,50 @@ def make_plan(loaded: LoadedCourse, on_step: Callable[[int, int, str], None] | N
     """Lay out every step of ``loaded``; caption warnings are collected, not raised.
 
     ``on_step(number, count, step_id)`` is told before each step is planned (build progress).
+    Steps with media are captioned from their audio when the ``align`` extra is installed (and
+    ``media.align`` is not false); without it they are timed as the rest and a note says how to
+    get aligned captions.
     """
     steps = []
     warnings: list[Diagnostic] = list(loaded.warnings)
-    # the generated captions of every step, cut on every core when there is enough to cut
-    generated = make_cues_each([(step.paragraphs, step.duration) for step in loaded.steps
-                                if step.paragraphs and not step.timed_cues])
+    notes: list[str] = []
+    generated_steps = [step for step in loaded.steps if step.paragraphs and not step.timed_cues]
+    generating = {step.id for step in generated_steps}
+    aligned = {step.id for step in generated_steps if wants_alignment(step)}
+    if aligned:
+        from scorm_builder.align import INSTALL_HINT, aligner_available
+
+        if not aligner_available():
+            notes.append(INSTALL_HINT)
+            aligned = set()
+    # the proportional captions of every other step, cut on every core when there is enough to cut
+    generated = make_cues_each([(step.paragraphs, step.duration) for step in generated_steps
+                                if step.id not in aligned])
     for index, step in enumerate(loaded.steps):
         if on_step is not None:
             on_step(index + 1, len(loaded.steps), step.id)
-        made = next(generated) if step.paragraphs and not step.timed_cues else None
+        made = None
+        if step.id in generating:
+            if step.id in aligned:
+                from scorm_builder.stepalign import align_step
+
+                made, problems = align_step(loaded, step)
+                warnings.extend(problems)
+            else:
+                made = next(generated)
         plan, step_warnings = _plan_step(loaded, step, index, made)
         steps.append(plan)
         warnings.extend(step_warnings)
     override = loaded.templates_dir / "locale" if loaded.templates_dir is not None else None
     interface = load_interface(loaded.course.language, loaded.smap.locate(("language",)), override)
     warnings.extend(interface.warnings)
-    return BuildPlan(loaded, tuple(steps), tuple(warnings), interface)
+    return BuildPlan(loaded, tuple(steps), tuple(warnings), interface, tuple(notes))
+
+
+def wants_alignment(step: LoadedStep) -> bool:
+    """The step's generated captions should follow its audio: it has media and alignment is not off."""
+    media = step.source.media
+    return step.media_path is not None and media is not None and media.align
 
 
 def _plan_step(loaded: LoadedCourse, step: LoadedStep, index: int,

@@ -15,7 +15,8 @@ The fingerprint covers everything a build reads or decides by:
   than ``RACY_NS`` ago means no skip: a later write then falls in a later tick.
 * the tool itself: every file of the installed package (code, runtime scripts, schemas) and of
   the built-in theme, by content; the Python and zlib versions (zlib writes the deflated bytes);
-  the names of the installed distributions beside the dependencies (each carries its version).
+  the names of the installed distributions beside the dependencies (each carries its version);
+  the forced aligner's programs and libraries (ffmpeg, espeak-ng) by path and identity.
 * the command: the course and output folders, the targets, ``--strict``, and every
   ``SCORM_BUILDER_*`` variable and ``SOURCE_DATE_EPOCH``.
 
@@ -27,9 +28,11 @@ anything, so a file edited during a build makes the next one run.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 import zlib
@@ -45,7 +48,12 @@ MAX_RECORDS = 256
 """Records kept (one per course and output folder); the oldest go first, so the cache stays small."""
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
-_DEPENDENCIES = ("click", "jinja2", "lxml", "markdown_it", "pydantic", "pydantic_core", "yaml")
+_DEPENDENCIES = ("click", "jinja2", "lxml", "markdown_it", "pydantic", "pydantic_core", "yaml", "aeneas", "numpy")
+# The forced aligner (issue 13) runs these programs and libraries, found on this machine: a package
+# upgrade replaces their files, and so changes their identity.
+_PROGRAMS = ("ffmpeg", "espeak-ng", "espeak")
+_LIBRARIES = ("/usr/lib/*/libespeak-ng.so*", "/usr/lib/libespeak-ng.so*", "/usr/local/lib/libespeak-ng.so*",
+              "/usr/lib/*/espeak-ng-data", "/usr/share/espeak-ng-data", "/usr/local/share/espeak-ng-data")
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,20 @@ def _distributions() -> list[str]:
     return names
 
 
+def _tools() -> list[tuple[str, list[int]]]:
+    """The aligner's programs and libraries on this machine, each by path and identity."""
+    found = [path for path in (shutil.which(name) for name in _PROGRAMS) if path]
+    for pattern in _LIBRARIES:
+        found += glob.glob(pattern)
+    tools = []
+    for path in sorted(set(found)):
+        try:
+            tools.append((path, _identity(os.stat(path))))
+        except OSError:
+            continue
+    return tools
+
+
 def fingerprint(course_dir: Path, targets: list[str], out_dir: Path, strict: bool) -> str | None:
     """The digest of everything the build of ``course_dir`` depends on; None when it cannot be proved."""
     digest = hashlib.sha256()
@@ -119,7 +141,7 @@ def fingerprint(course_dir: Path, targets: list[str], out_dir: Path, strict: boo
         "targets": targets, "strict": strict, "python": sys.version, "zlib": zlib.ZLIB_RUNTIME_VERSION,
         "environment": sorted((k, v) for k, v in os.environ.items()
                               if k.startswith("SCORM_BUILDER_") or k == "SOURCE_DATE_EPOCH"),
-        "distributions": _distributions(),
+        "distributions": _distributions(), "tools": _tools(),
     }
     digest.update(json.dumps(command, sort_keys=True).encode("utf-8", "surrogateescape"))
     try:

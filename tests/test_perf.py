@@ -78,7 +78,8 @@ def test_benchmark_runs_with_tiny_sizes() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
                             capture_output=True, text=True, timeout=300, check=True)
     for heading in ("1. One step", "2. Generated courses", "3. One step with a long transcript",
-                    "4. Packaging", "5. Package overhead", "6. The example's step page"):
+                    "4. Packaging", "5. Package overhead", "6. The example's step page",
+                    "7. Captions aligned"):
         assert heading in result.stdout
 
 

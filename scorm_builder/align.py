@@ -1,0 +1,343 @@
+"""Forced alignment of transcript words to a step's audio, kept behind one narrow interface.
+
+Proportional timing (``captions.py``) only knows paragraph timestamps; the audio knows when each
+word is spoken. The aligner is ``aeneas`` (PyPI ``aeneas-ng``, the optional extra ``align``):
+it speaks the text with eSpeak and matches the two sounds (MFCC + DTW), offline, with no model
+to download. Everything that touches aeneas, numpy or ffmpeg is here and imported only when a
+step with media is aligned, so builds without media (or without the extra) pay nothing.
+
+``align_words`` turns (media file, words in order, language, paragraph anchors) into one
+``WordTiming`` per word, in whole milliseconds (so the same input gives the same captions, byte
+for byte). Silences are found here too: audio longer than ``CHUNK_SECONDS`` is cut in them next
+to paragraph timestamps and the pieces aligned apart, and word edges that aeneas leaves inside a
+silence are moved to its edges; ``confidence`` says how plausible each word's timing is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+INSTALL_HINT = ('captions are timed from the transcript\'s paragraph timestamps only; for captions that '
+                'follow the speech, install the aligner: pip install "scorm-builder[align]" (needs espeak-ng '
+                'and ffmpeg; see the README, "Captions that follow the speech")')
+
+SAMPLE_RATE = 16_000
+CHUNK_SECONDS = 180.0          # longer audio is aligned in pieces of about this length (see align_words)
+_CUT_REACH = 1.5               # seconds from an anchor a silence may be to cut there
+_FRAME = 0.010                 # seconds per energy frame of the silence finder
+_SILENCE_MIN = 0.2             # a silence shorter than this is a stop consonant, not a pause
+_SILENCE_ABOVE_FLOOR = 0.699   # log10 energy over the quietest frames that counts as speech (as aeneas)
+_PLAUSIBLE_CPS = (2.5, 40.0)   # a word's characters a second outside this is doubtful
+_PHRASE_END = re.compile(r"[.,;:!?\u2026\u2014][\"'\u2019\u201d)\]]*$")
+
+# aeneas names languages by ISO 639-3; the course's BCP 47 tag gives ISO 639-1 or -3
+_ISO639_3 = {
+    "af": "afr", "bg": "bul", "ca": "cat", "cs": "ces", "cy": "cym", "da": "dan", "de": "deu",
+    "el": "ell", "en": "eng", "es": "spa", "et": "est", "eu": "eus", "fi": "fin", "fr": "fra",
+    "ga": "gle", "hr": "hrv", "hu": "hun", "is": "isl", "it": "ita", "lt": "lit", "lv": "lav",
+    "nb": "nor", "nl": "nld", "no": "nor", "pl": "pol", "pt": "por", "ro": "ron", "ru": "rus",
+    "sk": "slk", "sl": "slv", "sr": "srp", "sv": "swe", "tr": "tur", "uk": "ukr",
+}
+
+
+# Silent frames are left out of the sound matching (a pause matches nothing in the synthetic
+# speech and otherwise drags word edges into it); eSpeak through aeneas's C extension hangs on
+# its second use in one process, so it runs in a child process.
+_RCONF = "mfcc_mask_nonspeech=True|cew_subprocess_enabled=True|cew_subprocess_path="
+
+
+class AlignError(Exception):
+    """The aligner could not time this media (bad audio, a tool missing); the caller falls back."""
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """When one word is spoken: seconds (whole milliseconds) and a 0..1 confidence."""
+
+    start: float
+    end: float
+    confidence: float
+
+
+def aligner_available() -> bool:
+    """True when the ``align`` extra (aeneas) imports; a blocked or missing module means no."""
+    try:
+        import aeneas.executetask  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def aligner_language(tag: str) -> str | None:
+    """aeneas's code for a BCP 47 tag (``en-GB`` -> ``eng``), or None when it has no voice for it."""
+    primary = tag.split("-", 1)[0].lower()
+    code = _ISO639_3.get(primary, primary if len(primary) == 3 else "")
+    from aeneas.language import Language
+
+    return code if code in Language.ALLOWED_VALUES else None
+
+
+def align_words(media: Path, words: Sequence[str], language: str, anchors: Sequence[tuple[int, float]] = (),
+                chunk_seconds: float = CHUNK_SECONDS) -> list[WordTiming]:
+    """One timing per word of ``words`` (spoken in this order in ``media``); raises AlignError.
+
+    ``language`` is an aeneas code (``aligner_language``). ``anchors`` are (index of a word,
+    seconds) where a word is known to start about then (paragraph timestamps): audio longer than
+    ``chunk_seconds`` is cut at silences next to anchors into pieces of about that length, which
+    are aligned apart (on every core), so that time and memory grow no faster than the audio.
+    """
+    if not words:
+        return []
+    if shutil.which("ffmpeg") is None:
+        raise AlignError("ffmpeg is not installed (the aligner reads the audio with it)")
+    with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
+        wav = Path(folder) / "audio.wav"
+        _to_wav(media, wav)
+        speech = _speech_frames(wav)
+        silences = _silences(speech)
+        cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
+        spans = _aeneas_pieces(wav, words, language, cuts, Path(folder))
+    spans = _snap_to_silences(spans, silences, words)
+    timings = []
+    for word, (start, end) in zip(words, spans, strict=True):
+        start, end = _trim_to_speech(start, end, speech, _PHRASE_END.search(word) is not None)
+        timings.append(WordTiming(start / 1000, end / 1000, _confidence(word, start, end, speech)))
+    return timings
+
+
+def _cuts(anchors: Sequence[tuple[int, float]], silences: Sequence[tuple[int, int]], length_ms: int,
+          count: int, chunk_seconds: float) -> list[tuple[int, int]]:
+    """(first word, audio start in ms) of each piece; the first is (0, 0).
+
+    A piece ends at an anchor at least ``chunk_seconds`` after its start, in the middle of a
+    silence within ``_CUT_REACH`` of the anchor's time (a cut never falls inside speech), and
+    leaves at least ``chunk_seconds / 2`` of audio for the rest.
+    """
+    pieces = [(0, 0)]
+    step = round(chunk_seconds * 1000)
+    reach = round(_CUT_REACH * 1000)
+    for word, seconds in anchors:
+        at = round(seconds * 1000)
+        if not pieces[-1][0] < word < count or at - pieces[-1][1] < step or length_ms - at < step // 2:
+            continue
+        near = [(abs((low + high) // 2 - at), (low + high) // 2) for low, high in silences
+                if low - reach <= at <= high + reach]
+        if near:
+            pieces.append((word, min(near)[1]))
+    return pieces
+
+
+def _aeneas_pieces(wav: Path, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
+                   folder: Path) -> list[tuple[int, int]]:
+    """``_aeneas`` over each piece of audio between cuts, in parallel when there are several."""
+    if len(cuts) == 1:
+        return _aeneas(wav, words, language)
+    with wave.open(str(wav), "rb") as audio:
+        frames = audio.readframes(audio.getnframes())
+    bounds = [*cuts, (len(words), len(frames) // 2 * 1000 // SAMPLE_RATE)]
+    jobs = []
+    for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
+        piece = folder / f"piece{number}.wav"
+        with wave.open(str(piece), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SAMPLE_RATE)
+            out.writeframes(frames[start * SAMPLE_RATE // 1000 * 2:end * SAMPLE_RATE // 1000 * 2])
+        jobs.append((piece, tuple(words[first:last]), language, start))
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from scorm_builder.cuepool import workers
+
+    context = get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers(), len(jobs)), mp_context=context) as pool:
+        results = list(pool.map(_aeneas_piece, jobs))
+    return [span for result in results for span in result]
+
+
+def _aeneas_piece(job: tuple[Path, tuple[str, ...], str, int]) -> list[tuple[int, int]]:
+    """One piece's spans, moved by the piece's start (runs in a worker process)."""
+    piece, words, language, offset = job
+    return [(start + offset, end + offset) for start, end in _aeneas(piece, words, language)]
+
+
+def _to_wav(media: Path, wav: Path) -> None:
+    """The media's sound as 16 kHz mono 16-bit WAV, the form both aeneas and the silence finder read."""
+    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(media),
+               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-acodec", "pcm_s16le", "-f", "wav", str(wav)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not wav.is_file():
+        raise AlignError(f"ffmpeg could not read the sound of {media.name}: {done.stderr.strip()[-300:]}")
+
+
+def _aeneas(wav: Path, words: Sequence[str], language: str) -> list[tuple[int, int]]:
+    """(start, end) in milliseconds of each word, one aeneas task with one fragment per word."""
+    from aeneas.executetask import ExecuteTask
+    from aeneas.runtimeconfiguration import RuntimeConfiguration
+    from aeneas.task import Task
+    from aeneas.textfile import TextFile, TextFragment
+
+    task = Task(config_string=f"task_language={language}|is_text_type=plain|os_task_file_format=json"
+                              "|task_adjust_boundary_nonspeech_min=0.5"
+                              "|task_adjust_boundary_nonspeech_string=REMOVE")
+    text = TextFile()
+    for number, word in enumerate(words):
+        text.add_fragment(TextFragment(identifier=f"w{number}", language=language, lines=[word],
+                                       filtered_lines=[word]))
+    task.text_file = text
+    task.audio_file_path_absolute = str(wav)
+    try:
+        ExecuteTask(task, rconf=RuntimeConfiguration(_RCONF + sys.executable)).execute()
+        leaves: list[Any] = task.sync_map_leaves()
+    except Exception as error:  # aeneas raises plain exceptions of its own for any failure
+        raise AlignError(f"the aligner failed: {error}") from None
+    spans = [(_ms(leaf.begin), _ms(leaf.end)) for leaf in leaves
+             if leaf.text_fragment is not None and str(leaf.text_fragment.identifier).startswith("w")]
+    if len(spans) != len(words):
+        raise AlignError(f"the aligner returned {len(spans)} timings for {len(words)} words")
+    return spans
+
+
+def _ms(value: Any) -> int:
+    """aeneas times (Decimal TimeValue) as whole milliseconds, rounded half up, so runs agree."""
+    return math.floor(float(value) * 1000 + 0.5)
+
+
+def _speech_frames(wav: Path) -> list[bool]:
+    """Per 10 ms frame, whether it holds sound: silences shorter than 0.2 s count as sound."""
+    import numpy as np
+
+    size = round(_FRAME * SAMPLE_RATE)
+    parts = []
+    with wave.open(str(wav), "rb") as audio:
+        while True:                           # a minute at a time: an hour of float samples is 460 MB
+            block = np.frombuffer(audio.readframes(6000 * size), dtype="<i2")
+            count = len(block) // size
+            if count == 0:
+                break
+            samples = block[: count * size].astype(np.float64).reshape(count, size)
+            parts.append(np.log10(np.mean(samples ** 2, axis=1) + 1.0))
+    if not parts:
+        return []
+    energy = np.concatenate(parts)
+    count = len(energy)
+    floor = float(np.percentile(energy, 1))
+    loud = (energy >= floor + _SILENCE_ABOVE_FLOOR).tolist()
+    shortest = round(_SILENCE_MIN / _FRAME)
+    frames: list[bool] = list(loud)
+    run = 0
+    for index in range(count + 1):
+        if index < count and not loud[index]:
+            run += 1
+            continue
+        if 0 < run < shortest:
+            frames[index - run:index] = [True] * run
+        run = 0
+    return frames
+
+
+def _silences(speech: Sequence[bool]) -> list[tuple[int, int]]:
+    """(start, end) in milliseconds of every silence (0.2 s or longer, by ``_speech_frames``)."""
+    step = round(_FRAME * 1000)
+    found: list[tuple[int, int]] = []
+    begin = None
+    for index, sound in enumerate([*speech, True]):
+        if not sound and begin is None:
+            begin = index
+        elif sound and begin is not None:
+            found.append((begin * step, index * step))
+            begin = None
+    return found
+
+
+def _snap_to_silences(spans: Sequence[tuple[int, int]], silences: Sequence[tuple[int, int]],
+                      words: Sequence[str]) -> list[tuple[int, int]]:
+    """Put each silence between two words: the words before it end by its start, those after start after it.
+
+    The aligner matches sounds, and a silence matches nothing: a pause often ends up inside the
+    word before it ("down." held through the pause) or the word after it (a short "A" that starts
+    where the pause starts). Each silence goes to one boundary between words whose spans reach
+    into it: after a word that ends a phrase (``.`` ``,`` ``?`` ...) if there is one, else the
+    nearest; every word keeps at least 1 ms.
+    """
+    out = [list(span) for span in spans]
+    bounds = [spans[i + 1][0] for i in range(len(spans) - 1)]    # boundary i: between words i and i + 1
+    for low, high in silences:
+        at = bisect_left(bounds, low)
+        best: tuple[bool, int, int] | None = None
+        for i in range(max(0, at - 3), min(len(bounds), at + 3)):
+            if spans[i][0] < high and spans[i + 1][1] > low:
+                distance = 0 if low <= bounds[i] <= high else min(abs(bounds[i] - low), abs(bounds[i] - high))
+                option = (_PHRASE_END.search(words[i]) is None, distance, i)
+                if best is None or option < best:
+                    best = option
+        if best is None:
+            continue
+        i = best[2]
+        j = i
+        while j >= 0 and out[j][1] > low:              # the words before end where the silence starts
+            out[j][1] = max(low, 1)
+            out[j][0] = min(out[j][0], out[j][1] - 1)
+            j -= 1
+        if low > out[i][1]:
+            out[i][1] = low
+        j = i + 1
+        while j < len(out) and out[j][0] < high:        # the words after start where it ends
+            out[j][0] = high
+            out[j][1] = max(out[j][1], high + 1)
+            j += 1
+    return [(start, max(end, start + 1)) for start, end in out]
+
+
+def _trim_to_speech(start: int, end: int, speech: Sequence[bool], ends_phrase: bool) -> tuple[int, int]:
+    """Pull a word's edges out of the silences at either end (the word keeps at least 1 ms).
+
+    A word with no sound at all in its span was squeezed into a pause: it goes to the pause's
+    end, where the next speech starts, unless it ends a phrase (``down.``), when it goes to the
+    pause's start.
+    """
+    step = round(_FRAME * 1000)
+    first, last = start // step, min(len(speech), -(-end // step))
+    inside = [i for i in range(first, last) if speech[i]]
+    if inside:
+        trimmed_start = max(start, inside[0] * step)
+        trimmed_end = min(end, (inside[-1] + 1) * step)
+        return trimmed_start, max(trimmed_end, trimmed_start + 1)
+    if ends_phrase:
+        before = next((i for i in range(min(first, len(speech)) - 1, -1, -1) if speech[i]), None)
+        at = (before + 1) * step if before is not None else start
+        return max(0, at - 1), max(0, at - 1) + 1
+    after = next((i for i in range(last, len(speech)) if speech[i]), None)
+    at = after * step if after is not None else start
+    return at, at + 1
+
+
+def _confidence(word: str, start: int, end: int, speech: Sequence[bool]) -> float:
+    """How believable a word's timing is, 0..1: its speaking rate and the share of it that is sound.
+
+    aeneas gives no score of its own. A word aligned to silence, squeezed to almost nothing or
+    stretched over seconds of other speech has a rate no speaker has (outside 2.5-40 characters
+    a second); a word that fits scores 1.
+    """
+    seconds = (end - start) / 1000
+    chars = len(word) + 1
+    rate = chars / seconds if seconds > 0 else math.inf
+    low, high = _PLAUSIBLE_CPS
+    score = 1.0 if low <= rate <= high else (rate / low if rate < low else high / rate)
+    step = round(_FRAME * 1000)
+    frames = range(start // step, min(len(speech), -(-end // step)))
+    if len(frames):
+        score *= sum(speech[i] for i in frames) / len(frames)
+    return round(score, 3)
