@@ -1,4 +1,4 @@
-"""Section 6 of the benchmark: forced alignment of captions to speech (issue 13), kept in its own file.
+"""Section 7 of the benchmark: forced alignment of captions to speech (issue 13), kept in its own file.
 
 A long talk is spoken by espeak-ng from generated sentences, paragraph by paragraph (each
 paragraph's start is its timestamp, as in a transcript), then ``scorm_builder.align.align_words``
@@ -30,8 +30,8 @@ def _cpu() -> float:
 
 
 def alignment(work: Path, minutes: float) -> None:
-    """Print section 6: alignment time for about ``minutes`` of speech."""
-    print(f"\n6. Captions aligned to the speech: {minutes:g} min of espeak-ng audio "
+    """Print section 7: alignment time for about ``minutes`` of speech."""
+    print(f"\n7. Captions aligned to the speech: {minutes:g} min of espeak-ng audio "
           f"(target: at most {TARGET_PER_HOUR:g} s per hour of audio)")
     from scorm_builder import align
     from scorm_builder.align import align_words, aligner_available
