@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,3 +21,13 @@ def copy_example(tmp_path: Path) -> Path:
 def step_file(course: Path) -> Path:
     """The example step's step.yml inside a copied course."""
     return course / "steps" / EXAMPLE_STEP / "step.yml"
+
+
+def unzipped_web_build(course: Path, out: Path) -> Path:
+    """``course`` built for the web target into ``out``, and that package unzipped into ``out/web``."""
+    from scorm_builder.build import build_course
+
+    package = build_course(course, ["web"], out).results[0].path
+    with zipfile.ZipFile(package) as zf:
+        zf.extractall(out / "web")
+    return out / "web"

@@ -8,15 +8,14 @@ so a pair that only passes by accident in one scheme is caught. The course's own
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scorm_builder.build import build_course
 from scorm_builder.contrast import DARK_PAGE, dark_variant, ratio
+from tests.helpers import unzipped_web_build
 from tests.support.colours import measure, page_luminance
 from tests.test_page_browser import PROMPT, site, variant  # noqa: F401 - session fixtures shared with the browser tests
 
@@ -151,11 +150,7 @@ def test_contents_page_in_both_schemes(open_page: Any, variant: Path, scheme: st
 
 @pytest.fixture(scope="module")
 def themed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("themed-dark")
-    build_course(THEMED, ["web"], out)
-    with zipfile.ZipFile(out / "handover-habits-web.zip") as zf:
-        zf.extractall(out / "web")
-    return out / "web"
+    return unzipped_web_build(THEMED, tmp_path_factory.mktemp("themed-dark"))
 
 
 def _rgb(colour: str) -> str:

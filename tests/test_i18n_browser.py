@@ -21,12 +21,11 @@ import tests.test_scorm12_runtime as s12
 from scorm_builder.i18n import LOCALE_DIR, mo_entries
 from tests.i18n_support import arabic_course, build_unzipped, set_language
 from tests.support.engines import check_both
-from tests.support.server import serve
+from tests.support.scorm_site import scorm_again_site
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = ROOT / "tests" / "scorm_host"
 ARABIC_TEXT = "التسليم الجيد يبدأ بسؤال الزميل عن حاله، كما قال Tom."
 
 
@@ -190,10 +189,7 @@ def test_both_engines_on_the_arabic_page(page: Any, builds: dict[str, Path]) -> 
 
 @pytest.fixture()
 def scorm_site(tmp_path: Path, builds: dict[str, Path]) -> Iterator[Any]:
-    shutil.copytree(HOST, tmp_path / "host")
-    shutil.copy(s12.SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
-    shutil.copytree(builds["scorm12"], tmp_path / "pkg")
-    with serve(tmp_path) as server:
+    with scorm_again_site(tmp_path, {"pkg": builds["scorm12"]}) as server:
         yield server
 
 

@@ -13,7 +13,7 @@ from scorm_builder.build import build_course
 from scorm_builder.contrast import check_colours, ratio
 from scorm_builder.errors import SourceError, SourceErrors
 from scorm_builder.loader import load_course
-from tests.helpers import copy_example
+from tests.helpers import copy_example, unzipped_web_build
 from tests.test_page_a11y import assert_no_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,11 +92,7 @@ def test_logo_cover_and_accent_reach_every_target(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def themed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("themed")
-    build_course(THREE, ["web"], out)
-    with zipfile.ZipFile(out / "handover-habits-web.zip") as zf:
-        zf.extractall(out / "web")
-    return out / "web"
+    return unzipped_web_build(THREE, tmp_path_factory.mktemp("themed"))
 
 
 @pytest.mark.browser

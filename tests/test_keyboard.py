@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,11 @@ import pytest
 
 from tests import test_scorm12_runtime as s12
 from tests.support.colours import measure
-from tests.support.server import serve
+from tests.support.scorm_site import scorm_again_site
 from tests.test_page_browser import PROMPT, site  # noqa: F401 - session fixture shared with the browser tests
 
 pytestmark = pytest.mark.browser
 
-HOST = Path(__file__).resolve().parent / "scorm_host"
 TEXT = "Typed with the keyboard alone: I will ask how my colleague is before I list the tasks."
 
 FOCUSED = """async (settle) => {
@@ -206,10 +204,7 @@ def test_keys_alone_complete_the_step(context_for: Any, site: Path) -> None:  # 
 def scorm_site(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from tests.test_xapi_runtime import COURSE, build
 
-    shutil.copytree(HOST, tmp_path / "host")
-    shutil.copy(s12.SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
-    shutil.copytree(build("scorm12", COURSE, tmp_path_factory.mktemp("kbd12")), tmp_path / "pkg12")
-    with serve(tmp_path) as server:
+    with scorm_again_site(tmp_path, {"pkg12": build("scorm12", COURSE, tmp_path_factory.mktemp("kbd12"))}) as server:
         yield server
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import pytest
 from tests import test_scorm12_runtime as s12
 from tests import test_scorm2004_runtime as s2004
 from tests.support import screen_reader as sr
-from tests.support.server import serve
+from tests.support.scorm_site import scorm_again_site
 from tests.test_page_browser import EXAMPLE, PROMPT, build, make_variant
 
 pytestmark = pytest.mark.browser
@@ -40,7 +39,6 @@ pytestmark = pytest.mark.browser
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 UPDATE_COMMAND = "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_screen_reader.py"
-HOST = Path(__file__).resolve().parent / "scorm_host"
 CONTROL_ROLES = ("button", "link", "checkbox", "radio", "textbox", "combobox", "slider", "spinbutton",
                  "switch", "menuitem", "tab", "option")
 PLAY_SECONDS = 10.0
@@ -193,11 +191,7 @@ def test_contents_page_phrase_log(page: Any, packages: dict[str, Path], reader: 
 @pytest.fixture()
 def scorm_site(tmp_path: Path, packages: dict[str, Path]) -> Iterator[Any]:
     """/host: scorm-again's SCORM 1.2 and 2004 test LMSs; /pkg12, /pkg2004: the built packages."""
-    shutil.copytree(HOST, tmp_path / "host")
-    shutil.copy(s12.SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
-    shutil.copytree(packages["scorm12"], tmp_path / "pkg12")
-    shutil.copytree(packages["scorm2004"], tmp_path / "pkg2004")
-    with serve(tmp_path) as server:
+    with scorm_again_site(tmp_path, {"pkg12": packages["scorm12"], "pkg2004": packages["scorm2004"]}) as server:
         yield server
 
 

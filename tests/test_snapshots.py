@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import base64
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scorm_builder.build import build_course
+from tests.helpers import EXAMPLE, unzipped_web_build
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "course_src" / "kind-handovers"
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 CHANNEL_TOLERANCE = 48
 CHANGED_PIXELS = 0.005
@@ -51,11 +49,7 @@ COMPARE = """async ([a, b, tol]) => {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("snap")
-    build_course(EXAMPLE, ["web"], out)
-    with zipfile.ZipFile(out / "kind-handovers-web.zip") as zf:
-        zf.extractall(out / "web")
-    return out / "web"
+    return unzipped_web_build(EXAMPLE, tmp_path_factory.mktemp("snap"))
 
 
 def shoot(browser: Any, url: str, width: int) -> bytes:

@@ -21,13 +21,12 @@ from scorm_builder.preview.lrs import Cmi5Lms, Front, lrs_front, tincan_url
 from tests import test_scorm12_runtime as s12
 from tests import test_scorm2004_runtime as s2004
 from tests.support.engines import check_both
-from tests.support.server import serve
+from tests.support.scorm_site import scorm_again_site
 from tests.test_cmi5_runtime import LEARNER
 from tests.test_xapi_runtime import ANN, COURSE, COURSE_IRI, STEP_IRI, build, wait_ready
 
 pytestmark = pytest.mark.browser
 
-HOST = Path(__file__).resolve().parent / "scorm_host"
 # states checked per target (docs/accessibility.md gives these numbers; test_two_engines.py checks it)
 LMS_STATES = {"scorm12": 4, "scorm2004": 3, "xapi": 3, "cmi5": 3}
 TEXT = "A reflection long enough to submit, written inside the LMS frame."
@@ -42,11 +41,7 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture()
 def scorm_site(tmp_path: Path, packages: dict[str, Path]) -> Iterator[Any]:
     """/host: the scorm-again test LMS pages; /pkg12 and /pkg2004: the built packages."""
-    shutil.copytree(HOST, tmp_path / "host")
-    shutil.copy(s12.SCORM_AGAIN, tmp_path / "host" / "scorm-again.js")
-    shutil.copytree(packages["scorm12"], tmp_path / "pkg12")
-    shutil.copytree(packages["scorm2004"], tmp_path / "pkg2004")
-    with serve(tmp_path) as server:
+    with scorm_again_site(tmp_path, {"pkg12": packages["scorm12"], "pkg2004": packages["scorm2004"]}) as server:
         yield server
 
 
