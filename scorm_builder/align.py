@@ -22,6 +22,7 @@ matching (DTW) looks ``_DTW_MARGIN`` seconds either side of the diagonal, not a 
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import shutil
@@ -30,11 +31,11 @@ import sys
 import tempfile
 import wave
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 INSTALL_HINT = ('captions are timed from the transcript\'s paragraph timestamps only; for captions that '
                 'follow the speech, install the aligner: pip install "scorm-builder[align]" (needs espeak-ng '
@@ -66,6 +67,9 @@ _DTW_MARGIN = 10.0
 _RCONF = f"mfcc_mask_nonspeech=True|dtw_margin={_DTW_MARGIN:.3f}"
 _SYNTH = "<synthetic speech>"     # the name aeneas is given for the synthetic sound (never a file)
 _SPEAK_MIN_WORDS = 150            # fewer distinct words than this a process are spoken in one
+
+
+_T = TypeVar("_T")
 
 
 class AlignError(Exception):
@@ -114,12 +118,11 @@ def align_words(media: Path, words: Sequence[str], language: str, anchors: Seque
         raise AlignError("ffmpeg is not installed (the aligner reads the audio with it)")
     import aeneas.executetask  # noqa: F401  (imported before the worker processes fork, not in each)
 
-    samples = _decode(media)
+    with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
+        voice, samples = _speak(words, language, Path(folder), meanwhile=lambda: _decode(media))
     speech = _speech_frames_of(samples)
     silences = _silences(speech)
     cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
-    with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
-        voice = _speak(words, language, Path(folder))
     spans = _aeneas_pieces(samples, words, language, cuts, voice)
     spans = _snap_to_silences(spans, silences, words)
     timings = []
@@ -217,12 +220,14 @@ def _to_wav(media: Path, wav: Path) -> None:
         out.writeframes(samples.tobytes())
 
 
-def _speak(words: Sequence[str], language: str, folder: Path) -> dict[str, bytes]:
-    """Each distinct word spoken by eSpeak on its own, as 16 kHz 16-bit samples.
+def _speak(words: Sequence[str], language: str, folder: Path,
+           meanwhile: Callable[[], _T]) -> tuple[dict[str, bytes], _T]:
+    """Each distinct word spoken by eSpeak on its own, as 16 kHz 16-bit samples; and ``meanwhile()``.
 
     aeneas speaks a text one fragment (here: one word) at a time and joins the sounds, so a word
     sounds the same wherever it is: each is spoken once, however often it comes. The words are
-    shared out in order between processes, each making one call to aeneas's eSpeak extension.
+    shared out in order between processes, each making one call to aeneas's eSpeak extension;
+    ``meanwhile`` (decoding the media) runs while they speak.
     """
     from aeneas.ttswrappers.espeakttswrapper import ESPEAKTTSWrapper
 
@@ -237,7 +242,9 @@ def _speak(words: Sequence[str], language: str, folder: Path) -> dict[str, bytes
     jobs = [(tuple(distinct[at:at + size]), code, str(folder / f"voice{at}")) for at in range(0, len(distinct), size)]
     # a fresh process for each part, even if there is one: the extension works once in a process
     with _context().Pool(len(jobs), maxtasksperchild=1) as pool:
-        results = pool.map(_speak_part, jobs, chunksize=1)
+        pending = pool.map_async(_speak_part, jobs, chunksize=1)
+        other = meanwhile()
+        results = pending.get()
     voice: dict[str, bytes] = {}
     for (part, _code, _path), result in zip(jobs, results, strict=True):
         if isinstance(result, str):
@@ -245,7 +252,7 @@ def _speak(words: Sequence[str], language: str, folder: Path) -> dict[str, bytes
         raw, intervals = result
         for word, (start, end) in zip(part, intervals, strict=True):
             voice[word] = raw[round(start * SAMPLE_RATE) * 2:round(end * SAMPLE_RATE) * 2]
-    return voice
+    return voice, other
 
 
 def _speak_part(job: tuple[tuple[str, ...], str, str]) -> tuple[bytes, list[tuple[float, float]]] | str:
@@ -283,19 +290,21 @@ def _aeneas(real: Any, synthetic: Any, starts: Sequence[int], words: Sequence[st
     from aeneas.runtimeconfiguration import RuntimeConfiguration
     from aeneas.task import Task
     from aeneas.textfile import TextFile, TextFragment
+    from aeneas.tree import Tree
 
     rconf = RuntimeConfiguration(_RCONF)
+    logger = _quiet_logger()
     task = Task(config_string=f"task_language={language}|is_text_type=plain|os_task_file_format=json"
                               "|task_adjust_boundary_nonspeech_min=0.5"
-                              "|task_adjust_boundary_nonspeech_string=REMOVE")
-    text = TextFile()
-    for number, word in enumerate(words):
-        text.add_fragment(TextFragment(identifier=f"w{number}", language=language, lines=[word],
-                                       filtered_lines=[word]))
+                              "|task_adjust_boundary_nonspeech_string=REMOVE", logger=logger)
+    text = TextFile(rconf=rconf, logger=logger)
+    for number, word in enumerate(words):       # as ``add_fragment``, without a new configuration a word
+        fragment = TextFragment(identifier=f"w{number}", language=language, lines=[word], filtered_lines=[word])
+        text.fragments_tree.add_child(Tree(value=fragment, rconf=rconf, logger=logger))
     task.text_file = text
 
     def audio(samples: Any) -> Any:
-        made = AudioFile(rconf=rconf)
+        made = AudioFile(rconf=rconf, logger=logger)
         made.audio_format, made.audio_channels, made.audio_sample_rate = "pcm16", 1, SAMPLE_RATE
         # the samples as they are: ``add_samples`` would copy them into a buffer twice their size
         made._AudioFile__samples = samples
@@ -318,7 +327,7 @@ def _aeneas(real: Any, synthetic: Any, starts: Sequence[int], words: Sequence[st
             return None, _SYNTH, anchors, ("pcm_s16le", 1, SAMPLE_RATE)
 
     try:
-        _FromArrays(task, rconf=rconf).execute()
+        _FromArrays(task, rconf=rconf, logger=logger).execute()
         leaves: list[Any] = task.sync_map_leaves()
     except Exception as error:  # aeneas raises plain exceptions of its own for any failure
         raise AlignError(f"the aligner failed: {error}") from None
@@ -327,6 +336,20 @@ def _aeneas(real: Any, synthetic: Any, starts: Sequence[int], words: Sequence[st
     if len(spans) != len(words):
         raise AlignError(f"the aligner returned {len(spans)} timings for {len(words)} words")
     return spans
+
+
+def _quiet_logger() -> Any:
+    """An aeneas logger that keeps nothing: aeneas logs a dozen lines a word, which costs a tenth of its time."""
+    from aeneas.logger import Logger
+
+    class _Quiet(Logger):  # type: ignore[misc]  # aeneas has no type hints
+        def log(self, message: Any, severity: Any = None, tag: Any = "") -> datetime.datetime:
+            return _NO_TIME
+
+    return _Quiet()
+
+
+_NO_TIME = datetime.datetime(2000, 1, 1)
 
 
 def _ms(value: Any) -> int:
