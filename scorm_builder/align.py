@@ -31,11 +31,11 @@ import sys
 import tempfile
 import wave
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 INSTALL_HINT = ('captions are timed from the transcript\'s paragraph timestamps only; for captions that '
                 'follow the speech, install the aligner: pip install "scorm-builder[align]" (needs espeak-ng '
@@ -68,10 +68,6 @@ _RCONF = f"mfcc_mask_nonspeech=True|dtw_margin={_DTW_MARGIN:.3f}"
 _SYNTH = "<synthetic speech>"     # the name aeneas is given for the synthetic sound (never a file)
 _SYNTH_SILENCE = 400             # |sample| at or below this is silence in eSpeak's words (16-bit)
 _SYNTH_EDGE = 0.05                # seconds of eSpeak's silence kept either side of a word
-_SPEAK_MIN_WORDS = 150            # fewer distinct words than this a process are spoken in one
-
-
-_T = TypeVar("_T")
 
 
 class AlignError(Exception):
@@ -120,12 +116,12 @@ def align_words(media: Path, words: Sequence[str], language: str, anchors: Seque
         raise AlignError("ffmpeg is not installed (the aligner reads the audio with it)")
     import aeneas.executetask  # noqa: F401  (imported before the worker processes fork, not in each)
 
-    with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
-        voice, samples = _speak(words, language, Path(folder), meanwhile=lambda: _decode(media))
+    samples = _decode(media)
     speech = _speech_frames_of(samples)
     silences = _silences(speech)
     cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
-    spans = _aeneas_pieces(samples, words, language, cuts, voice)
+    with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
+        spans = _aeneas_pieces(samples, words, language, cuts, Path(folder))
     spans = _snap_to_silences(spans, silences, words)
     timings = []
     for word, (start, end) in zip(words, spans, strict=True):
@@ -156,28 +152,37 @@ def _cuts(anchors: Sequence[tuple[int, float]], silences: Sequence[tuple[int, in
     return pieces
 
 
-Piece = tuple[bytes, tuple[str, ...], str, int, dict[str, bytes]]
-"""One piece of audio to align: its 16-bit samples, its words, the language, its start (ms), the words' voice."""
+Piece = tuple[bytes, tuple[str, ...], str, str, int, str]
+"""A piece of audio to align: 16-bit samples, words, language, eSpeak's voice, start (ms), a scratch file."""
 
 
 def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
-                   voice: dict[str, bytes]) -> list[tuple[int, int]]:
-    """``_aeneas`` over each piece of audio between cuts, in parallel when there are several."""
-    bounds = [*cuts, (len(words), len(samples) * 1000 // SAMPLE_RATE)]
-    jobs: list[Piece] = []
-    for (first, start), (last, end) in pairwise(bounds):
-        own = tuple(words[first:last])
-        piece = samples[start * SAMPLE_RATE // 1000:end * SAMPLE_RATE // 1000].tobytes()
-        jobs.append((piece, own, language, start, {word: voice[word] for word in set(own)}))
-    if len(jobs) == 1:
-        return _aeneas_piece(jobs[0])
-    from concurrent.futures import ProcessPoolExecutor
+                   folder: Path) -> list[tuple[int, int]]:
+    """``_aeneas`` over each piece of audio between cuts, each in a fresh process, on every core.
+
+    A fresh process for each piece, even if there is only one: aeneas's eSpeak extension hangs on
+    its second use in a process. Forked, it starts in milliseconds with aeneas already imported.
+    """
+    from aeneas.ttswrappers.espeakttswrapper import ESPEAKTTSWrapper
 
     from scorm_builder.cuepool import workers
 
-    with ProcessPoolExecutor(max_workers=min(workers(), len(jobs)), mp_context=_context()) as pool:
-        results = list(pool.map(_aeneas_piece, jobs))
-    return [span for result in results for span in result]
+    code = ESPEAKTTSWrapper.LANGUAGE_TO_VOICE_CODE.get(language)
+    if code is None:
+        raise AlignError(f"eSpeak has no voice for the language {language!r}")
+    bounds = [*cuts, (len(words), len(samples) * 1000 // SAMPLE_RATE)]
+    jobs: list[Piece] = []
+    for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
+        piece = samples[start * SAMPLE_RATE // 1000:end * SAMPLE_RATE // 1000].tobytes()
+        jobs.append((piece, tuple(words[first:last]), language, code, start, str(folder / f"voice{number}.wav")))
+    with _context().Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
+        results = pool.map(_aeneas_piece, jobs, chunksize=1)
+    spans = []
+    for result in results:
+        if isinstance(result, str):
+            raise AlignError(result)
+        spans += result
+    return spans
 
 
 def _context() -> Any:
@@ -187,16 +192,22 @@ def _context() -> Any:
     return get_context("fork" if sys.platform == "linux" else "spawn")
 
 
-def _aeneas_piece(job: Piece) -> list[tuple[int, int]]:
-    """One piece's spans, moved by the piece's start (runs in a worker process)."""
+def _aeneas_piece(job: Piece) -> list[tuple[int, int]] | str:
+    """One piece's spans, moved by the piece's start, or what went wrong (runs in a fresh process)."""
     import numpy as np
 
-    piece, words, language, offset, voice = job
+    piece, words, language, code, offset, scratch = job
+    parts = _spoken(words, code, scratch)
+    if isinstance(parts, str):
+        return f"eSpeak could not speak the text: {parts}"
     real = np.frombuffer(piece, dtype="<i2") / np.float64(32768)
-    parts = [voice[word] for word in words]
     starts = list(accumulate((len(part) // 2 for part in parts), initial=0))
     synthetic = np.frombuffer(b"".join(parts), dtype="<i2") / np.float64(32768)
-    return [(start + offset, end + offset) for start, end in _aeneas(real, synthetic, starts[:-1], words, language)]
+    try:
+        spans = _aeneas(real, synthetic, starts[:-1], words, language)
+    except AlignError as error:
+        return str(error)
+    return [(start + offset, end + offset) for start, end in spans]
 
 
 def _decode(media: Path) -> Any:
@@ -222,60 +233,26 @@ def _to_wav(media: Path, wav: Path) -> None:
         out.writeframes(samples.tobytes())
 
 
-def _speak(words: Sequence[str], language: str, folder: Path,
-           meanwhile: Callable[[], _T]) -> tuple[dict[str, bytes], _T]:
-    """Each distinct word spoken by eSpeak on its own, as 16 kHz 16-bit samples; and ``meanwhile()``.
+def _spoken(words: Sequence[str], code: str, scratch: str) -> list[bytes] | str:
+    """The words spoken by aeneas's eSpeak extension, each as 16 kHz samples, or what went wrong.
 
-    aeneas speaks a text one fragment (here: one word) at a time and joins the sounds, so a word
-    sounds the same wherever it is: each is spoken once, however often it comes. The words are
-    shared out in order between processes, each making one call to aeneas's eSpeak extension;
-    ``meanwhile`` (decoding the media) runs while they speak.
-    """
-    from aeneas.ttswrappers.espeakttswrapper import ESPEAKTTSWrapper
-
-    from scorm_builder.cuepool import workers
-
-    code = ESPEAKTTSWrapper.LANGUAGE_TO_VOICE_CODE.get(language)
-    if code is None:
-        raise AlignError(f"eSpeak has no voice for the language {language!r}")
-    distinct = sorted(set(words))
-    count = max(1, min(workers(), len(distinct) // _SPEAK_MIN_WORDS))
-    size = -(-len(distinct) // count)
-    jobs = [(tuple(distinct[at:at + size]), code, str(folder / f"voice{at}")) for at in range(0, len(distinct), size)]
-    # a fresh process for each part, even if there is one: the extension works once in a process
-    with _context().Pool(len(jobs), maxtasksperchild=1) as pool:
-        pending = pool.map_async(_speak_part, jobs, chunksize=1)
-        other = meanwhile()
-        results = pending.get()
-    voice: dict[str, bytes] = {}
-    for (part, _code, _path), result in zip(jobs, results, strict=True):
-        if isinstance(result, str):
-            raise AlignError(f"eSpeak could not speak the text: {result}")
-        voice.update(zip(part, result, strict=True))
-    return voice, other
-
-
-def _speak_part(job: tuple[tuple[str, ...], str, str]) -> list[bytes] | str:
-    """Some words spoken by aeneas's eSpeak extension: each as 16 kHz samples, or what went wrong.
-
-    Runs in a fresh process. eSpeak pads each word as if it were a whole utterance, which would make
-    the synthetic speech about twice as long as the real one (twice the MFCCs to compute and a
-    longer path to match): each word keeps ``_SYNTH_EDGE`` of that silence either side.
+    One call, in order, as aeneas itself would speak them (eSpeak's sound of a word depends on the
+    words before it). eSpeak pads each word as if it were a whole utterance, which would make the
+    synthetic speech about twice as long as the real one (twice the MFCCs to compute and a longer
+    path to match): each word keeps ``_SYNTH_EDGE`` of that silence either side.
     """
     import numpy as np
 
-    part, code, path = job
     try:
         import aeneas.cew.cew
 
-        rate, count, intervals = aeneas.cew.cew.synthesize_multiple(path + ".wav", 0.0, 0,
-                                                                    [(code, word) for word in part])
-        with wave.open(path + ".wav", "rb") as audio:
+        rate, count, intervals = aeneas.cew.cew.synthesize_multiple(scratch, 0.0, 0, [(code, word) for word in words])
+        with wave.open(scratch, "rb") as audio:
             spoken = np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2")
     except Exception as error:  # the extension raises plain exceptions
         return str(error)
-    if count != len(part):
-        return f"{count} sounds for {len(part)} words"
+    if count != len(words):
+        return f"{count} sounds for {len(words)} words"
     edge = round(_SYNTH_EDGE * rate)
     sounds = []
     for start, end in intervals:
