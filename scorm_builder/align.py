@@ -13,11 +13,12 @@ to paragraph timestamps and the pieces aligned apart, and word edges that aeneas
 silence are moved to its edges; ``confidence`` says how plausible each word's timing is.
 
 Speed (a few seconds per hour of audio): ffmpeg decodes the media once, to 16 kHz samples kept in
-memory; eSpeak speaks each distinct word once (in forked processes, one call each, since eSpeak
-through aeneas's C extension hangs on its second use in a process) and each piece's synthetic
-speech is put together from those words; aeneas (pinned: ``aeneas-ng==1.7.4.0``) is handed both
-sounds as arrays, so it starts no ffmpeg, ffprobe or Python process of its own; its sound
-matching (DTW) looks ``_DTW_MARGIN`` seconds either side of the diagonal, not a minute.
+memory; each piece is aligned in a fresh forked process (eSpeak through aeneas's C extension hangs
+on its second use in a process), on every core, where eSpeak speaks the piece's words in one call
+and in order (its sound of a word depends on the words before), cut to their sound; aeneas
+(pinned: ``aeneas-ng==1.7.4.0``) is handed both sounds as arrays, so it starts no ffmpeg, ffprobe
+or Python process of its own, and its sound matching (DTW) looks ``_DTW_MARGIN`` seconds either
+side of the diagonal, not a minute. ``bench/align_bench.py`` measures it.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ _ISO639_3 = {
 _DTW_MARGIN = 10.0
 _RCONF = f"mfcc_mask_nonspeech=True|dtw_margin={_DTW_MARGIN:.3f}"
 _SYNTH = "<synthetic speech>"     # the name aeneas is given for the synthetic sound (never a file)
-_SYNTH_SILENCE = 400             # |sample| at or below this is silence in eSpeak's words (16-bit)
-_SYNTH_EDGE = 0.05                # seconds of eSpeak's silence kept either side of a word
+_SYNTH_SILENCE = 400              # |sample| at or below this is silence in eSpeak's words (16-bit)
+_SYNTH_EDGE = 0.1                 # seconds of eSpeak's silence kept either side of a word
 
 
 class AlignError(Exception):
@@ -267,8 +268,8 @@ def _spoken(words: Sequence[str], code: str, scratch: str) -> list[bytes] | str:
 def _resampled(sound: Any, rate: int) -> Any:
     """16-bit samples at ``rate`` as 16-bit samples at ``SAMPLE_RATE`` (linear interpolation).
 
-    Cheaper than ffmpeg (a process) or an FFT resampler, and measured to leave the timings of the
-    test dialogues and the benchmark's talk as they were with ffmpeg's resampler.
+    Cheaper than ffmpeg (a process) or an FFT resampler; the test dialogues' timings came out the
+    same as with ffmpeg's resampler.
     """
     import numpy as np
 
