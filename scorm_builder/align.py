@@ -153,8 +153,12 @@ def _cuts(anchors: Sequence[tuple[int, float]], silences: Sequence[tuple[int, in
     return pieces
 
 
-Piece = tuple[bytes, tuple[str, ...], str, str, int, str]
-"""A piece of audio to align: 16-bit samples, words, language, eSpeak's voice, start (ms), a scratch file."""
+Piece = tuple[bytes | tuple[int, int], tuple[str, ...], str, str, int, str]
+"""A piece of audio to align: its 16-bit samples (or their range in ``_FORKED``), words, language,
+eSpeak's voice, start (ms), a scratch file."""
+
+_FORKED: dict[str, Any] = {}
+"""The whole audio, for forked workers to read their piece from without a copy through a pipe."""
 
 
 def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
@@ -172,12 +176,19 @@ def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequ
     if code is None:
         raise AlignError(f"eSpeak has no voice for the language {language!r}")
     bounds = [*cuts, (len(words), len(samples) * 1000 // SAMPLE_RATE)]
+    context = _context()
+    forked = context.get_start_method() == "fork"
     jobs: list[Piece] = []
     for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
-        piece = samples[start * SAMPLE_RATE // 1000:end * SAMPLE_RATE // 1000].tobytes()
+        span = (start * SAMPLE_RATE // 1000, end * SAMPLE_RATE // 1000)
+        piece = span if forked else samples[span[0]:span[1]].tobytes()
         jobs.append((piece, tuple(words[first:last]), language, code, start, str(folder / f"voice{number}.wav")))
-    with _context().Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
-        results = pool.map(_aeneas_piece, jobs, chunksize=1)
+    _FORKED["samples"] = samples
+    try:
+        with context.Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
+            results = pool.map(_aeneas_piece, jobs, chunksize=1)
+    finally:
+        _FORKED.clear()
     spans = []
     for result in results:
         if isinstance(result, str):
@@ -201,7 +212,8 @@ def _aeneas_piece(job: Piece) -> list[tuple[int, int]] | str:
     parts = _spoken(words, code, scratch)
     if isinstance(parts, str):
         return f"eSpeak could not speak the text: {parts}"
-    real = np.frombuffer(piece, dtype="<i2") / np.float64(32768)
+    own = _FORKED["samples"][piece[0]:piece[1]] if isinstance(piece, tuple) else np.frombuffer(piece, dtype="<i2")
+    real = own / np.float64(32768)
     starts = list(accumulate((len(part) // 2 for part in parts), initial=0))
     synthetic = np.frombuffer(b"".join(parts), dtype="<i2") / np.float64(32768)
     try:
