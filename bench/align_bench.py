@@ -1,14 +1,14 @@
-"""Section 6 of the benchmark: forced alignment of captions to speech (issue 13), kept in its own file.
+"""Section 7 of the benchmark: forced alignment of captions to speech (issue 13), kept in its own file.
 
 A long talk is spoken by espeak-ng one sentence at a time, with pauses of 0.2-1.2 s between
 sentences, so that every sentence's onset is known; paragraphs of five sentences give the
 timestamps (anchors), as a transcript does. ``scorm_builder.align.align_words`` then times every
 word, as a build does for a step with media. The text mixes common English words with made-up
-words drawn with Zipf's law, so that about as many distinct words come as in a real talk (the
-aligner speaks each distinct word once). The figures: seconds of alignment (wall, and CPU of this
-process and its children) per minute of audio and over an hour; and how far the first word of each
-sentence inside a paragraph starts from the sentence's onset (median, 90th percentile). Needs the
-``align`` extra, espeak-ng and ffmpeg; without them the section says so and is skipped.
+words drawn with Zipf's law, so that about as many distinct words come as in a real talk. The
+figures: seconds of alignment (wall, and CPU of this process and its children) per minute of audio
+and over an hour; and how far the first word of each sentence inside a paragraph starts from the
+sentence's onset (median, 90th percentile). Needs the ``align`` extra, espeak-ng and ffmpeg;
+without them the section says so and is skipped.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def _spoken(text: str, wav: Path) -> tuple[array.array[int], int]:
 
 
 def alignment(work: Path, minutes: float) -> None:
-    """Print section 6: alignment time and accuracy for about ``minutes`` of speech."""
-    print(f"\n6. Captions aligned to the speech: {minutes:g} min of espeak-ng audio "
+    """Print section 7: alignment time and accuracy for about ``minutes`` of speech."""
+    print(f"\n7. Captions aligned to the speech: {minutes:g} min of espeak-ng audio "
           f"(target: at most {TARGET_PER_HOUR:g} s per hour of audio)")
     from scorm_builder import align
     from scorm_builder.align import align_words, aligner_available

@@ -55,8 +55,10 @@ def transcript(seconds: float | None = None, chars: int | None = None, seed: int
     return "".join(out)
 
 
-def step_source(step_dir: Path, title: str, text: str, seconds: float | None, media: str | None = None) -> None:
-    """Write one step folder: step.yml, transcript.txt, body.md."""
+def step_source(step_dir: Path, title: str, text: str, seconds: float | None, media: str | None = None,
+                align: bool = True) -> None:
+    """Write one step folder: step.yml, transcript.txt, body.md (``align``: false turns the forced
+    aligner off for the media, so that a measure of packaging is only that)."""
     step_dir.mkdir(parents=True, exist_ok=True)
     (step_dir / "transcript.txt").write_text(text, encoding="utf-8")
     (step_dir / "body.md").write_text(f"# {title}\n\nRead this first.\n\n- one\n- two\n",
@@ -64,6 +66,7 @@ def step_source(step_dir: Path, title: str, text: str, seconds: float | None, me
     lines = [f"title: {title}", "intro: Listen, then reflect.", "transcript: transcript.txt", "body: body.md"]
     if media is not None:
         lines += ["media:", f"  file: {media}"] + ([f"  duration: {seconds}"] if seconds else [])
+        lines += [] if align else ["  align: false"]
     lines += ["reflection:", "  prompt: What will you change?", "completion: reflection-submitted"]
     (step_dir / "step.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

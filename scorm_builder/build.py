@@ -47,9 +47,12 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
     """Everything that goes into one target's zip, in memory (media as source paths)."""
     rendered = render_package(plan, target.info())
     files: dict[str, Content] = dict(rendered.pages)
-    from scorm_builder.theme import static_assets
+    from scorm_builder.compact import compact
+    from scorm_builder.theme import builtin_theme_dir, static_assets
 
-    files.update(static_assets(plan.loaded.templates_dir))
+    builtin = builtin_theme_dir()
+    for name, source in static_assets(plan.loaded.templates_dir).items():   # the theme's own: compacted
+        files[name] = compact(name, source.read_bytes()) if source.is_relative_to(builtin) else source
     files.update(plan.course_copies)
     files.update(plan.course_generated)
     for sp in plan.steps:

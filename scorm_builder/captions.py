@@ -397,6 +397,8 @@ def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> li
                     if top > MAX_LINE_CHARS:
                         break
                     bottom = end_pos - pos[at] - 1
+                    if top > bottom and (top - bottom) / 8 + 0.5 >= layout_cost:
+                        break                    # later splits are less balanced still: none can be better
                     option = pair[at - 1]
                     option += _COST_MID_LINE_SENTENCE * ((ends_before[at - 1] - inner_lo)
                                                          + (inner_hi - ends_before[at]))
@@ -450,12 +452,19 @@ def _squeeze(pieces: Sequence[_Piece], count: int) -> list[_Piece]:
             for group in groups]
 
 
-def _share(weights: Sequence[int], window_ms: int) -> tuple[list[int], bool]:
+def _needs(pieces: Sequence[_Piece]) -> list[int]:
+    """The slot each cue needs: its minimum duration, and time to read it at ``FAST_CPS``, plus the gap."""
+    shown = [sum(len(line) for line in p.lines) + len(p.lines) - 1 for p in pieces]
+    return [max(_SLOT_MS, math.ceil(chars * 1000 / FAST_CPS) + _GAP_MS) for chars in shown]
+
+
+def _share(weights: Sequence[int], window_ms: int, needs: Sequence[int] | None = None) -> tuple[list[int], bool]:
     """Whole-millisecond slots summing to ``window_ms``, proportional to ``weights``.
 
-    Every slot gets at least the minimum duration plus the gap when the window allows it
-    (short cues are lifted, the rest shared out again); otherwise the cues share the window
-    equally, which keeps the shortest cue as long as possible. Returns (slots, tight).
+    Every slot gets at least what it ``needs`` (by default the minimum duration plus the gap)
+    when the window holds all the needs (such cues are lifted, the rest shared out again); when
+    it only holds the minimum durations, those; otherwise the cues share the window equally,
+    which keeps the shortest cue as long as possible. Returns (slots, tight).
     """
     count = len(weights)
     tight = count * _SLOT_MS > window_ms
@@ -463,21 +472,23 @@ def _share(weights: Sequence[int], window_ms: int) -> tuple[list[int], bool]:
     if tight:
         exact = [window_ms / count] * count
     else:
-        # Lift the cues whose share is under the minimum, share the rest again, until none is.
-        # Lifted cues are always the lightest of those left, so taking them in weight order finds
-        # the same cues as testing every one each round, in time that grows as n log n, not n^2.
-        order = sorted(range(count), key=weights.__getitem__)
-        lifted, weight = 0, sum(weights)
+        floor = list(needs) if needs is not None and sum(needs) <= window_ms else [_SLOT_MS] * count
+        # Lift the cues whose share is under their floor, share the rest again, until none is.
+        # A lifted cue has the least weight for its floor of those left, and lifting it only
+        # raises the share of the others, so taking cues in that order finds the same cues as
+        # testing every one each round, in time that grows as n log n, not n^2.
+        order = sorted(range(count), key=lambda i: weights[i] / floor[i])
+        lifted, weight, remaining = 0, sum(weights), window_ms
         while True:
-            remaining = window_ms - lifted * _SLOT_MS
             more = lifted
-            while more < count and remaining * weights[order[more]] / weight < _SLOT_MS:
+            while more < count and remaining * weights[order[more]] / weight < floor[order[more]]:
                 more += 1
             if more == lifted:
                 break
             weight -= sum(weights[i] for i in order[lifted:more])
+            remaining -= sum(floor[i] for i in order[lifted:more])
             lifted = more
-        exact = [float(_SLOT_MS)] * count
+        exact = [float(f) for f in floor]
         for i in order[lifted:]:
             exact[i] = remaining * weights[i] / weight
     slots = [math.floor(value) for value in exact]
@@ -503,13 +514,14 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def spoken_span_ms(chars: int, cues: int) -> int:
+def spoken_span_ms(chars: int, cues: int, needs: int = 0) -> int:
     """Milliseconds (display plus trailing gap) a slow paragraph's ``cues`` share from its start.
 
     The characters at ``ASSUMED_CPS``, rounded up, but never less than every cue needs for its
-    minimum duration and the gap after it.
+    minimum duration and the gap after it, nor than ``needs`` (the sum of ``_needs``: time to
+    read each cue, label included, at ``FAST_CPS``).
     """
-    return max(math.ceil(chars * 1000 / ASSUMED_CPS), cues * _SLOT_MS)
+    return max(math.ceil(chars * 1000 / ASSUMED_CPS), cues * _SLOT_MS, needs)
 
 
 def make_cues(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[list[Cue], list[CaptionWarning]]:
@@ -557,8 +569,21 @@ def cue_timing(paragraphs: Sequence[Paragraph], end: float | None) -> tuple[int,
     end_known = end_ms is not None
     if end_ms is None:
         rate = _estimate_rate(paragraphs)
-        end_ms = _ms(final.start) + max(_MIN_MS, math.ceil(len(final.text) / rate * 1000))
+        # the label is read too: it counts as characters of the last paragraph
+        label = len(" ".join(label_tokens(final.speaker))) + 1 \
+            if final.speaker is not None and _shows_label(paragraphs, len(paragraphs) - 1) else 0
+        end_ms = _ms(final.start) + max(_MIN_MS, math.ceil((label + len(final.text)) / rate * 1000))
     return end_ms, end_known, warnings
+
+
+def _shows_label_after(para: Paragraph, index: int, previous_speaker: str | None) -> bool:
+    """The speaker's label opens a paragraph's first cue when the speaker changes (or at the start)."""
+    return para.speaker is not None and (
+        index == 0 or previous_speaker is None or para.speaker.casefold() != previous_speaker.casefold())
+
+
+def _shows_label(paragraphs: Sequence[Paragraph], index: int) -> bool:
+    return _shows_label_after(paragraphs[index], index, paragraphs[index - 1].speaker if index else None)
 
 
 def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int, end_ms: int,
@@ -581,9 +606,7 @@ def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int
         words = _words(para.text)
         if not words:
             continue
-        show_label = para.speaker is not None and (
-            index == 0 or previous_speaker is None
-            or para.speaker.casefold() != previous_speaker.casefold())
+        show_label = _shows_label_after(para, index, previous_speaker)
         label = label_tokens(para.speaker) if show_label and para.speaker is not None else []
         # the words were spoken in [start, next timestamp) or, for the last, [start, media end)
         spoken_ms = end_ms - start_ms if is_last else window
@@ -594,7 +617,7 @@ def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int
         span: int | None = None
         if chars * 1000 < SLOW_CPS * spoken_ms and (end_known or not is_last):
             pieces = _segment(words, label, spoken_span_ms(chars, 0))
-            span = spoken_span_ms(chars, len(pieces))
+            span = spoken_span_ms(chars, len(pieces), sum(_needs(pieces)))
             if window - span < _PAUSE_MS:            # too little to cap: time it as usual
                 span = None
         if span is None:
@@ -614,7 +637,7 @@ def cue_range(near: Sequence[Paragraph], base: int, lo: int, hi: int, count: int
         else:
             gap = min(_GAP_MS, (window // len(pieces)) // 2)
         weights = [sum(len(w) + 1 for w in words[p.first:p.last]) for p in pieces]
-        slots, tight = _share(weights, window)
+        slots, tight = _share(weights, window, _needs(pieces))
         at = start_ms
         for number, (piece, slot) in enumerate(zip(pieces, slots, strict=True)):
             cue_end = min(at + slot - gap, at + _MAX_MS)

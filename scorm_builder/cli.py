@@ -47,16 +47,21 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress; only warnings and errors.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON on stdout (packages, warnings, caption figures).")
+@click.option("--force", is_flag=True, help="Build even when nothing has changed since the last build.")
 def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | None, strict: bool,
-          quiet: bool, as_json: bool) -> None:
-    """Build COURSE_DIR, or every course in ./course_src when none is given."""
-    from scorm_builder.build import build_course, find_courses
-    from scorm_builder.progress import terminal_progress
-    from scorm_builder.report import course_report, error_report
+          quiet: bool, as_json: bool, force: bool) -> None:
+    """Build COURSE_DIR, or every course in ./course_src when none is given.
+
+    A build whose course files, tool, options and packages are all unchanged since the last one
+    is not run again (scorm_builder/uptodate.py); --force runs it anyway.
+    """
+    from scorm_builder import uptodate
 
     chosen = list(targets) or list(TARGET_NAMES)
     out = out_dir or Path("dist")
     if course_dir is None:
+        from scorm_builder.build import find_courses
+
         courses = find_courses(Path("course_src"))
         if not courses:
             raise click.UsageError("no COURSE_DIR given and no course folders (with course.yml) in ./course_src")
@@ -67,6 +72,24 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
     reports: list[dict[str, Any]] = []
     noted: set[str] = set()
     for course in courses:
+        digest = uptodate.fingerprint(course, chosen, out, strict)
+        previous = None if force or as_json else uptodate.unchanged(course, out, digest)
+        if previous is not None:
+            for line in previous.warnings:
+                if line.startswith("note: "):
+                    if line in noted:
+                        continue
+                    noted.add(line[len("note: "):])
+                click.echo(line, err=True)
+            for line in previous.lines:
+                click.echo(line)
+            for path in previous.packages:
+                click.echo(f"up to date: {path} (nothing has changed since it was built)")
+            continue
+        from scorm_builder.build import build_course
+        from scorm_builder.progress import terminal_progress
+        from scorm_builder.report import course_report, error_report
+
         with terminal_progress(sys.stderr, enabled=not quiet) as progress:
             try:
                 outcome = build_course(course, chosen, out, strict=strict, progress=progress)
@@ -81,11 +104,14 @@ def build(course_dir: Path | None, targets: tuple[str, ...], out_dir: Path | Non
             if note not in noted:                  # said once per run, however many courses
                 noted.add(note)
                 click.echo(f"note: {note}", err=True)
+        lines = [f"captions for {step_id}: {stats.summary()}" for step_id, stats in outcome.captions.items()]
+        uptodate.remember(course, out, digest, [r.path for r in outcome.results], lines,
+                          [str(w) for w in outcome.warnings] + [f"note: {note}" for note in outcome.notes])
         if as_json:
             reports.append(course_report(outcome))
             continue
-        for step_id, stats in outcome.captions.items():
-            click.echo(f"captions for {step_id}: {stats.summary()}")
+        for line in lines:
+            click.echo(line)
         for result in outcome.results:
             click.echo(f"built {result.path} ({result.target}, {result.entries} files, "
                        f"{result.size / 1024:.0f} KB, {result.seconds:.2f} s)")

@@ -44,6 +44,7 @@ _NOT_LOADING_RELS = frozenset(
 )
 _SVG_HREF_TAGS = frozenset({"image", "use", "feimage", "script"})
 
+_JS_SPECIAL = re.compile(r"[/\"'`]")              # where a comment or a literal may start
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -141,6 +142,16 @@ def strip_js_comments(text: str) -> str:
     i, n = 0, len(text)
     last = ""  # last significant character outside comments, to tell a regex from a division
     while i < n:
+        special = _JS_SPECIAL.search(text, i)
+        j = special.start() if special else n
+        if j > i:                                   # plain code up to the next / or quote, in one go
+            plain = text[i:j]
+            out.append(plain)
+            significant = plain.rstrip()
+            if significant:
+                last = significant[-1]
+            i = j
+            continue
         ch = text[i]
         nxt = text[i + 1] if i + 1 < n else ""
         if ch == "/" and nxt == "/":

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -68,16 +69,18 @@ def cue_words(cue: Cue) -> list[str]:
     return words
 
 
-def slow_span(paragraph: Paragraph, cues: int) -> int:
+def slow_span(paragraph: Paragraph, cues: Sequence[Cue]) -> int:
     """Milliseconds a slow paragraph's cues may share from its timestamp (display and gaps).
 
     Its characters at ``ASSUMED_CPS`` rounded up to a millisecond; the slack over that is only
-    what the cues' minimum durations need, ``cues x (MIN_DURATION + MIN_GAP)``, when larger.
+    what the cues need, when larger: each its minimum duration, or the time to read it (label
+    included) at 20 characters a second if longer, and the gap after it (issue 12).
     """
-    return max(math.ceil(len(paragraph.text) * 1000 / ASSUMED_CPS), cues * ms(MIN_DURATION + MIN_GAP))
+    needs = sum(max(ms(MIN_DURATION), math.ceil(len(cue.text) * 1000 / FAST_CPS)) + ms(MIN_GAP) for cue in cues)
+    return max(math.ceil(len(paragraph.text) * 1000 / ASSUMED_CPS), needs)
 
 
-def is_slow(paragraph: Paragraph, spoken: int, window: int, cues: int) -> bool:
+def is_slow(paragraph: Paragraph, spoken: int, window: int, cues: Sequence[Cue]) -> bool:
     """Spoken at under ``SLOW_CPS`` over ``spoken`` ms, and capping frees ``SLOW_MIN_PAUSE``."""
     return (len(paragraph.text) * 1000 < SLOW_CPS * spoken
             and window - slow_span(paragraph, cues) >= ms(SLOW_MIN_PAUSE))
@@ -115,12 +118,12 @@ def check(paragraphs: list[Paragraph], end: float | None, cues: list[Cue],
         else:
             window = spoken = None
         if window is not None and spoken is not None:
-            assert (index in slow) == is_slow(paragraph, spoken, window, len(own))
+            assert (index in slow) == is_slow(paragraph, spoken, window, own)
         else:
             assert index not in slow                 # an estimated end is never a pause
         if index in slow:
             # the cues share the span as if it were the window: the rest has no cue
-            window = slow_span(paragraph, len(own))
+            window = slow_span(paragraph, own)
             assert index not in tight
             gap = ms(MIN_GAP)
             limit = ms(paragraph.start) + window - gap
@@ -514,7 +517,7 @@ def test_slow_paragraph_cues_end_within_the_spoken_span(case: tuple[list[Paragra
     for index in slow:
         paragraph = paragraphs[index]
         own = [cue for cue in cues if cue.paragraph == index]
-        span = slow_span(paragraph, len(own))
+        span = slow_span(paragraph, own)
         assert all(ms(cue.end) <= ms(paragraph.start) + span for cue in own)
         if span == math.ceil(len(paragraph.text) * 1000 / ASSUMED_CPS):
             # the copy: same paragraphs up to this one, the next timestamp at t_k + span

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
+from scorm_builder.compact import compact
 from scorm_builder.package import Content
 from scorm_builder.plan import BuildPlan
 from scorm_builder.remote_loads import is_scanned, scan
@@ -15,8 +16,8 @@ from scorm_builder.render import TargetInfo
 
 
 def runtime_file(name: str) -> bytes:
-    """A browser runtime source from ``scorm_builder/runtime/`` (shipped as ``assets/runtime-<name>``)."""
-    return resources.files("scorm_builder").joinpath("runtime", name).read_bytes()
+    """A browser runtime from ``scorm_builder/runtime/`` as shipped (``assets/runtime-<name>``, compacted)."""
+    return compact(name, resources.files("scorm_builder").joinpath("runtime", name).read_bytes())
 
 
 def runtime_path(name: str) -> str:

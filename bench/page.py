@@ -1,0 +1,193 @@
+"""Section 6 of the benchmark: the built page in headless Chromium, and the LMS traffic of a learner.
+
+Page load: the example's step page (web target) opened from ``file://`` beside a blank page with a
+few buttons, alternated in one browser run. An init script (it runs before any of the page's own)
+watches the document and notes ``performance.now()`` the first time the page is *interactive*: every
+transcript paragraph has its seek button ("Play from 0:04"), or for the blank page its buttons are
+there. DOMContentLoaded comes from the Navigation Timing entry, so both figures share the time origin
+(the start of the navigation).
+
+LMS traffic: the example's ``scorm12`` and ``scorm2004`` packages in scorm-again (tests/scorm_host,
+the host the runtime tests use), served over HTTP; a learner opens the step, plays the video from a
+transcript paragraph, types a reflection key by key, submits it and finishes. Every commit call
+(``LMSCommit`` / ``Commit``) and finish is counted per action.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = ROOT / "tests" / "scorm_host"
+SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"
+BLANK = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Blank</title></head>
+<body><main><h1>Blank</h1><p>A page with a few buttons.</p>
+<button type="button">One</button> <button type="button">Two</button> <button type="button">Three</button>
+<button type="button">Four</button> <button type="button">Five</button></main></body></html>
+"""
+# Runs before the page's scripts; marks the first moment the page is interactive.
+WATCH = """(() => {
+  window.__sbReady = null;
+  const ready = () => {
+    if (window.__sbReady !== null) { return; }
+    const paras = document.querySelectorAll('.sb-para[data-start]');
+    let ok;
+    if (paras.length) {
+      const seeks = document.querySelectorAll('.sb-para .sb-seek');
+      ok = seeks.length === paras.length && [...seeks].every((b) => !b.disabled);
+    } else {
+      ok = document.title === 'Blank' && document.querySelectorAll('button').length === 5;
+    }
+    if (ok) { window.__sbReady = performance.now(); observer.disconnect(); }
+  };
+  const observer = new MutationObserver(ready);
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+  document.addEventListener('DOMContentLoaded', ready);
+})();"""
+LEARNER_TEXT = "At my last handover I named one worry for each patient and asked how my colleague was."
+
+
+@dataclass(frozen=True)
+class Load:
+    """Milliseconds from the start of navigation to DOMContentLoaded and to interactive."""
+
+    dom_content_loaded: float
+    interactive: float
+
+
+def build(course: Path, target: str, out: Path, env: dict[str, str] | None = None) -> Path:
+    """Build ``course`` for ``target`` with the CLI (``env``: the bench's, which names the code
+    measured) and unpack it; returns the folder."""
+    subprocess.run([sys.executable, "-m", "scorm_builder", "build", str(course), "--target", target, "--out",
+                    str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL, env=env or dict(os.environ),
+                   cwd=out.parent)              # not this checkout's folder: -m imports from there first
+    (archive,) = out.glob(f"*-{target}.zip")
+    unpacked = out / target
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(unpacked)
+    return unpacked
+
+
+def _step_page(package: Path) -> Path:
+    """The step's page: a one-step course's is index.html, else the first other page."""
+    pages = sorted(p for p in package.glob("*.html") if p.name != "index.html")
+    return pages[0] if pages else package / "index.html"
+
+
+def _browser(playwright: Any) -> Any:
+    sys.path.insert(0, str(ROOT))
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def _load(context: Any, url: str) -> Load:
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_function("window.__sbReady !== null", timeout=30000)
+        dcl, ready = page.evaluate("[performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,"
+                                   " window.__sbReady]")
+        return Load(float(dcl), float(ready))
+    finally:
+        page.close()
+
+
+def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[Load, Load]:
+    """Medians of ``repeat`` loads (after one warm-up each) of the step page and of the blank page."""
+    from playwright.sync_api import sync_playwright
+
+    package = build(course, "web", work / "page-web", env)
+    step = _step_page(package)
+    blank = work / "blank.html"
+    blank.write_text(BLANK, encoding="utf-8")
+    steps: list[Load] = []
+    blanks: list[Load] = []
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            context = browser.new_context()
+            context.add_init_script(WATCH)
+            _load(context, step.as_uri())
+            _load(context, blank.as_uri())
+            for _ in range(repeat):
+                blanks.append(_load(context, blank.as_uri()))
+                steps.append(_load(context, step.as_uri()))
+        finally:
+            browser.close()
+    return _median(steps), _median(blanks)
+
+
+def _median(loads: list[Load]) -> Load:
+    return Load(statistics.median(x.dom_content_loaded for x in loads), statistics.median(x.interactive for x in loads))
+
+
+@dataclass(frozen=True)
+class Session:
+    """Commit calls made during each learner action, in order, and the finish calls."""
+
+    target: str
+    commits: list[tuple[str, int]]
+    finishes: int
+
+
+def lms_session(course: Path, target: str, work: Path, env: dict[str, str] | None = None) -> Session:
+    """One learner session of the step in scorm-again (SCORM 1.2 or 2004); counts the commits."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.support.server import serve
+
+    site = work / f"lms-{target}"
+    shutil.copytree(HOST, site / "host")
+    shutil.copy(SCORM_AGAIN, site / "host" / "scorm-again.js")
+    package = build(course, target, work / f"session-{target}", env)
+    shutil.copytree(package, site / "pkg")
+    launch = _step_page(package).name
+    commit = "LMSCommit" if target == "scorm12" else "Commit"
+    finish = "LMSFinish" if target == "scorm12" else "Terminate"
+    host = "host12.html" if target == "scorm12" else "host2004.html"
+    commits: list[tuple[str, int]] = []
+    with serve(site) as server, sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page()
+            page.goto(f"{server.url}/host/{host}")
+
+            def count(fn: str) -> int:
+                return int(page.evaluate("fn => host.calls.filter(c => c.fn === fn).length", fn))
+
+            def action(name: str) -> None:
+                done = count(commit) - sum(n for _, n in commits)
+                commits.append((name, done))
+
+            page.evaluate("u => launch(u, {})", f"{server.url}/pkg/{launch}")
+            frame = page.wait_for_selector("#sco").content_frame()
+            frame.wait_for_selector(".sb-seek")
+            page.wait_for_timeout(500)
+            action("open")
+            frame.locator(".sb-seek").first.click()
+            page.wait_for_timeout(3000)                   # the video plays a few seconds
+            action("play")
+            frame.locator("#sb-text").press_sequentially(LEARNER_TEXT, delay=25)
+            page.wait_for_timeout(2000)                   # the draft is saved a moment after the last key
+            action("type a reflection")
+            frame.get_by_role("button", name="Submit reflection").click()
+            frame.wait_for_function("/submitted/i.test(document.getElementById('sb-status').textContent)")
+            action("submit")
+            frame.locator("#sb-finish").click()
+            frame.wait_for_function("/finished/i.test(document.getElementById('sb-finished').textContent)")
+            action("finish")
+            finishes = count(finish)
+        finally:
+            browser.close()
+    return Session(target, commits, finishes)
