@@ -11,10 +11,19 @@ step with media is aligned, so builds without media (or without the extra) pay n
 for byte). Silences are found here too: audio longer than ``CHUNK_SECONDS`` is cut in them next
 to paragraph timestamps and the pieces aligned apart, and word edges that aeneas leaves inside a
 silence are moved to its edges; ``confidence`` says how plausible each word's timing is.
+
+Speed (a few seconds per hour of audio): ffmpeg decodes the media once, to 16 kHz samples kept in
+memory; each piece is aligned in a fresh forked process (eSpeak through aeneas's C extension hangs
+on its second use in a process), on every core, where eSpeak speaks the piece's words in one call
+and in order (its sound of a word depends on the words before), cut to their sound; aeneas
+(pinned: ``aeneas-ng==1.7.4.0``) is handed both sounds as arrays, so it starts no ffmpeg, ffprobe
+or Python process of its own, and its sound matching (DTW) looks ``_DTW_MARGIN`` seconds either
+side of the diagonal, not a minute. ``bench/align_bench.py`` measures it.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import shutil
@@ -25,7 +34,7 @@ import wave
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +43,7 @@ INSTALL_HINT = ('captions are timed from the transcript\'s paragraph timestamps 
                 'and ffmpeg; see the README, "Captions that follow the speech")')
 
 SAMPLE_RATE = 16_000
-CHUNK_SECONDS = 180.0          # longer audio is aligned in pieces of about this length (see align_words)
+CHUNK_SECONDS = 60.0           # longer audio is aligned in pieces of about this length (see align_words)
 _CUT_REACH = 1.5               # seconds from an anchor a silence may be to cut there
 _FRAME = 0.010                 # seconds per energy frame of the silence finder
 _SILENCE_MIN = 0.2             # a silence shorter than this is a stop consonant, not a pause
@@ -53,9 +62,13 @@ _ISO639_3 = {
 
 
 # Silent frames are left out of the sound matching (a pause matches nothing in the synthetic
-# speech and otherwise drags word edges into it); eSpeak through aeneas's C extension hangs on
-# its second use in one process, so it runs in a child process.
-_RCONF = "mfcc_mask_nonspeech=True|cew_subprocess_enabled=True|cew_subprocess_path="
+# speech and otherwise drags word edges into it). The pauses gone, the synthetic and the real
+# speech run close to the diagonal, so DTW needs only a narrow band around it.
+_DTW_MARGIN = 10.0
+_RCONF = f"mfcc_mask_nonspeech=True|dtw_margin={_DTW_MARGIN:.3f}"
+_SYNTH = "<synthetic speech>"     # the name aeneas is given for the synthetic sound (never a file)
+_SYNTH_SILENCE = 400              # |sample| at or below this is silence in eSpeak's words (16-bit)
+_SYNTH_EDGE = 0.1                 # seconds of eSpeak's silence kept either side of a word
 
 
 class AlignError(Exception):
@@ -96,19 +109,20 @@ def align_words(media: Path, words: Sequence[str], language: str, anchors: Seque
     ``language`` is an aeneas code (``aligner_language``). ``anchors`` are (index of a word,
     seconds) where a word is known to start about then (paragraph timestamps): audio longer than
     ``chunk_seconds`` is cut at silences next to anchors into pieces of about that length, which
-    are aligned apart (on every core), so that time and memory grow no faster than the audio.
+    are aligned apart (on every core), so that time grows no faster than the audio.
     """
     if not words:
         return []
     if shutil.which("ffmpeg") is None:
         raise AlignError("ffmpeg is not installed (the aligner reads the audio with it)")
+    import aeneas.executetask  # noqa: F401  (imported before the worker processes fork, not in each)
+
+    samples = _decode(media)
+    speech = _speech_frames_of(samples)
+    silences = _silences(speech)
+    cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
     with tempfile.TemporaryDirectory(prefix="sb-align-") as folder:
-        wav = Path(folder) / "audio.wav"
-        _to_wav(media, wav)
-        speech = _speech_frames(wav)
-        silences = _silences(speech)
-        cuts = _cuts(anchors, silences, len(speech) * round(_FRAME * 1000), len(words), chunk_seconds)
-        spans = _aeneas_pieces(wav, words, language, cuts, Path(folder))
+        spans = _aeneas_pieces(samples, words, language, cuts, Path(folder))
     spans = _snap_to_silences(spans, silences, words)
     timings = []
     for word, (start, end) in zip(words, spans, strict=True):
@@ -139,67 +153,193 @@ def _cuts(anchors: Sequence[tuple[int, float]], silences: Sequence[tuple[int, in
     return pieces
 
 
-def _aeneas_pieces(wav: Path, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
+Piece = tuple[bytes | tuple[int, int], tuple[str, ...], str, str, int, str]
+"""A piece of audio to align: its 16-bit samples (or their range in ``_FORKED``), words, language,
+eSpeak's voice, start (ms), a scratch file."""
+
+_FORKED: dict[str, Any] = {}
+"""The whole audio, for forked workers to read their piece from without a copy through a pipe."""
+
+
+def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequence[tuple[int, int]],
                    folder: Path) -> list[tuple[int, int]]:
-    """``_aeneas`` over each piece of audio between cuts, in parallel when there are several."""
-    if len(cuts) == 1:
-        return _aeneas(wav, words, language)
-    with wave.open(str(wav), "rb") as audio:
-        frames = audio.readframes(audio.getnframes())
-    bounds = [*cuts, (len(words), len(frames) // 2 * 1000 // SAMPLE_RATE)]
-    jobs = []
-    for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
-        piece = folder / f"piece{number}.wav"
-        with wave.open(str(piece), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(SAMPLE_RATE)
-            out.writeframes(frames[start * SAMPLE_RATE // 1000 * 2:end * SAMPLE_RATE // 1000 * 2])
-        jobs.append((piece, tuple(words[first:last]), language, start))
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    """``_aeneas`` over each piece of audio between cuts, each in a fresh process, on every core.
+
+    A fresh process for each piece, even if there is only one: aeneas's eSpeak extension hangs on
+    its second use in a process. Forked, it starts in milliseconds with aeneas already imported.
+    """
+    from aeneas.ttswrappers.espeakttswrapper import ESPEAKTTSWrapper
 
     from scorm_builder.cuepool import workers
 
-    context = get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers(), len(jobs)), mp_context=context) as pool:
-        results = list(pool.map(_aeneas_piece, jobs))
-    return [span for result in results for span in result]
+    code = ESPEAKTTSWrapper.LANGUAGE_TO_VOICE_CODE.get(language)
+    if code is None:
+        raise AlignError(f"eSpeak has no voice for the language {language!r}")
+    bounds = [*cuts, (len(words), len(samples) * 1000 // SAMPLE_RATE)]
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    jobs: list[Piece] = []
+    for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
+        span = (start * SAMPLE_RATE // 1000, end * SAMPLE_RATE // 1000)
+        piece = span if forked else samples[span[0]:span[1]].tobytes()
+        jobs.append((piece, tuple(words[first:last]), language, code, start, str(folder / f"voice{number}.wav")))
+    _FORKED["samples"] = samples
+    try:
+        with context.Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
+            results = pool.map(_aeneas_piece, jobs, chunksize=1)
+    finally:
+        _FORKED.clear()
+    spans = []
+    for result in results:
+        if isinstance(result, str):
+            raise AlignError(result)
+        spans += result
+    return spans
 
 
-def _aeneas_piece(job: tuple[Path, tuple[str, ...], str, int]) -> list[tuple[int, int]]:
-    """One piece's spans, moved by the piece's start (runs in a worker process)."""
-    piece, words, language, offset = job
-    return [(start + offset, end + offset) for start, end in _aeneas(piece, words, language)]
+def _context() -> Any:
+    """Fork where it is safe (Linux: the workers start at once, with aeneas imported), else spawn."""
+    from multiprocessing import get_context
+
+    return get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+def _aeneas_piece(job: Piece) -> list[tuple[int, int]] | str:
+    """One piece's spans, moved by the piece's start, or what went wrong (runs in a fresh process)."""
+    import numpy as np
+
+    piece, words, language, code, offset, scratch = job
+    parts = _spoken(words, code, scratch)
+    if isinstance(parts, str):
+        return f"eSpeak could not speak the text: {parts}"
+    own = _FORKED["samples"][piece[0]:piece[1]] if isinstance(piece, tuple) else np.frombuffer(piece, dtype="<i2")
+    real = own / np.float64(32768)
+    starts = list(accumulate((len(part) // 2 for part in parts), initial=0))
+    synthetic = np.frombuffer(b"".join(parts), dtype="<i2") / np.float64(32768)
+    try:
+        spans = _aeneas(real, synthetic, starts[:-1], words, language)
+    except AlignError as error:
+        return str(error)
+    return [(start + offset, end + offset) for start, end in spans]
+
+
+def _decode(media: Path) -> Any:
+    """The media's sound as 16 kHz mono 16-bit samples (a numpy array), decoded once by ffmpeg."""
+    import numpy as np
+
+    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(media),
+               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-acodec", "pcm_s16le", "-f", "s16le", "-"]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0 or not done.stdout:
+        error = done.stderr.decode("utf-8", "replace").strip()[-300:] or "no sound in it"
+        raise AlignError(f"ffmpeg could not read the sound of {media.name}: {error}")
+    return np.frombuffer(done.stdout[: len(done.stdout) // 2 * 2], dtype="<i2")
 
 
 def _to_wav(media: Path, wav: Path) -> None:
-    """The media's sound as 16 kHz mono 16-bit WAV, the form both aeneas and the silence finder read."""
-    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(media),
-               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-acodec", "pcm_s16le", "-f", "wav", str(wav)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not wav.is_file():
-        raise AlignError(f"ffmpeg could not read the sound of {media.name}: {done.stderr.strip()[-300:]}")
+    """The media's sound as a 16 kHz mono 16-bit WAV file (what ``_speech_frames`` reads)."""
+    samples = _decode(media)
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(samples.tobytes())
 
 
-def _aeneas(wav: Path, words: Sequence[str], language: str) -> list[tuple[int, int]]:
-    """(start, end) in milliseconds of each word, one aeneas task with one fragment per word."""
+def _spoken(words: Sequence[str], code: str, scratch: str) -> list[bytes] | str:
+    """The words spoken by aeneas's eSpeak extension, each as 16 kHz samples, or what went wrong.
+
+    One call, in order, as aeneas itself would speak them (eSpeak's sound of a word depends on the
+    words before it). eSpeak pads each word as if it were a whole utterance, which would make the
+    synthetic speech about twice as long as the real one (twice the MFCCs to compute and a longer
+    path to match): each word keeps ``_SYNTH_EDGE`` of that silence either side.
+    """
+    import numpy as np
+
+    try:
+        import aeneas.cew.cew
+
+        rate, count, intervals = aeneas.cew.cew.synthesize_multiple(scratch, 0.0, 0, [(code, word) for word in words])
+        with wave.open(scratch, "rb") as audio:
+            spoken = np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2")
+    except Exception as error:  # the extension raises plain exceptions
+        return str(error)
+    if count != len(words):
+        return f"{count} sounds for {len(words)} words"
+    edge = round(_SYNTH_EDGE * rate)
+    sounds = []
+    for start, end in intervals:
+        sound = spoken[round(float(start) * rate):round(float(end) * rate)]
+        loud = np.flatnonzero(np.abs(sound.astype(np.int32)) > _SYNTH_SILENCE)
+        if len(loud):
+            sound = sound[max(0, int(loud[0]) - edge):int(loud[-1]) + 1 + edge]
+        sounds.append(_resampled(sound, rate).tobytes())
+    return sounds
+
+
+def _resampled(sound: Any, rate: int) -> Any:
+    """16-bit samples at ``rate`` as 16-bit samples at ``SAMPLE_RATE`` (linear interpolation).
+
+    Cheaper than ffmpeg (a process) or an FFT resampler; the test dialogues' timings came out the
+    same as with ffmpeg's resampler.
+    """
+    import numpy as np
+
+    length = len(sound) * SAMPLE_RATE // rate
+    at = np.arange(length, dtype=np.float64) * (rate / SAMPLE_RATE)
+    return np.rint(np.interp(at, np.arange(len(sound)), sound.astype(np.float64))).astype("<i2")
+
+
+def _aeneas(real: Any, synthetic: Any, starts: Sequence[int], words: Sequence[str],
+            language: str) -> list[tuple[int, int]]:
+    """(start, end) in ms of each word: one aeneas task, one fragment per word, sounds as float arrays.
+
+    ``synthetic`` is the words spoken by eSpeak one after another, word ``i`` from sample ``starts[i]``.
+    """
+    from aeneas.audiofile import AudioFile
+    from aeneas.exacttiming import TimeValue
     from aeneas.executetask import ExecuteTask
     from aeneas.runtimeconfiguration import RuntimeConfiguration
     from aeneas.task import Task
     from aeneas.textfile import TextFile, TextFragment
+    from aeneas.tree import Tree
 
+    rconf = RuntimeConfiguration(_RCONF)
+    logger = _quiet_logger()
     task = Task(config_string=f"task_language={language}|is_text_type=plain|os_task_file_format=json"
                               "|task_adjust_boundary_nonspeech_min=0.5"
-                              "|task_adjust_boundary_nonspeech_string=REMOVE")
-    text = TextFile()
-    for number, word in enumerate(words):
-        text.add_fragment(TextFragment(identifier=f"w{number}", language=language, lines=[word],
-                                       filtered_lines=[word]))
+                              "|task_adjust_boundary_nonspeech_string=REMOVE", logger=logger)
+    text = TextFile(rconf=rconf, logger=logger)
+    for number, word in enumerate(words):       # as ``add_fragment``, without a new configuration a word
+        fragment = TextFragment(identifier=f"w{number}", language=language, lines=[word], filtered_lines=[word])
+        text.fragments_tree.add_child(Tree(value=fragment, rconf=rconf, logger=logger))
     task.text_file = text
-    task.audio_file_path_absolute = str(wav)
+
+    def audio(samples: Any) -> Any:
+        made = AudioFile(rconf=rconf, logger=logger)
+        made.audio_format, made.audio_channels, made.audio_sample_rate = "pcm16", 1, SAMPLE_RATE
+        # the samples as they are: ``add_samples`` would copy them into a buffer twice their size
+        made._AudioFile__samples = samples
+        made._AudioFile__samples_capacity = made._AudioFile__samples_length = len(samples)
+        made._update_length()
+        return made
+
+    task.audio_file = audio(real)
+    voice = audio(synthetic)
+    anchors = [[TimeValue(f"{start / SAMPLE_RATE:.6f}"), f"w{number}", word]
+               for number, (start, word) in enumerate(zip(starts, words, strict=True))]
+
+    class _FromArrays(ExecuteTask):  # type: ignore[misc]  # aeneas has no type hints
+        """aeneas's task runner given both sounds, so that it converts and synthesises nothing itself."""
+
+        def _extract_mfcc(self, file_path: Any = None, file_format: Any = None, audio_file: Any = None) -> Any:
+            return super()._extract_mfcc(audio_file=voice if file_path == _SYNTH else task.audio_file)
+
+        def _synthesize(self, text_file: Any) -> tuple[None, str, list[list[Any]], tuple[str, int, int]]:
+            return None, _SYNTH, anchors, ("pcm_s16le", 1, SAMPLE_RATE)
+
     try:
-        ExecuteTask(task, rconf=RuntimeConfiguration(_RCONF + sys.executable)).execute()
+        _FromArrays(task, rconf=rconf, logger=logger).execute()
         leaves: list[Any] = task.sync_map_leaves()
     except Exception as error:  # aeneas raises plain exceptions of its own for any failure
         raise AlignError(f"the aligner failed: {error}") from None
@@ -210,25 +350,44 @@ def _aeneas(wav: Path, words: Sequence[str], language: str) -> list[tuple[int, i
     return spans
 
 
+def _quiet_logger() -> Any:
+    """An aeneas logger that keeps nothing: aeneas logs a dozen lines a word, which costs a tenth of its time."""
+    from aeneas.logger import Logger
+
+    class _Quiet(Logger):  # type: ignore[misc]  # aeneas has no type hints
+        def log(self, message: Any, severity: Any = None, tag: Any = "") -> datetime.datetime:
+            return _NO_TIME
+
+    return _Quiet()
+
+
+_NO_TIME = datetime.datetime(2000, 1, 1)
+
+
 def _ms(value: Any) -> int:
     """aeneas times (Decimal TimeValue) as whole milliseconds, rounded half up, so runs agree."""
     return math.floor(float(value) * 1000 + 0.5)
 
 
 def _speech_frames(wav: Path) -> list[bool]:
+    """``_speech_frames_of`` the samples of a 16 kHz mono 16-bit WAV file."""
+    import numpy as np
+
+    with wave.open(str(wav), "rb") as audio:
+        return _speech_frames_of(np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2"))
+
+
+def _speech_frames_of(samples: Any) -> list[bool]:
     """Per 10 ms frame, whether it holds sound: silences shorter than 0.2 s count as sound."""
     import numpy as np
 
     size = round(_FRAME * SAMPLE_RATE)
     parts = []
-    with wave.open(str(wav), "rb") as audio:
-        while True:                           # a minute at a time: an hour of float samples is 460 MB
-            block = np.frombuffer(audio.readframes(6000 * size), dtype="<i2")
-            count = len(block) // size
-            if count == 0:
-                break
-            samples = block[: count * size].astype(np.float64).reshape(count, size)
-            parts.append(np.log10(np.mean(samples ** 2, axis=1) + 1.0))
+    block = 6000 * size                          # a minute at a time: an hour of float samples is 460 MB
+    for at in range(0, len(samples) // size * size, block):
+        frames_of = samples[at:min(at + block, len(samples) // size * size)]
+        values = frames_of.astype(np.float64).reshape(-1, size)
+        parts.append(np.log10(np.mean(values ** 2, axis=1) + 1.0))
     if not parts:
         return []
     energy = np.concatenate(parts)
