@@ -85,12 +85,18 @@ class WordTiming:
 
 
 def aligner_available() -> bool:
-    """True when the ``align`` extra (aeneas) imports; a blocked or missing module means no."""
+    """True when the ``align`` extra (aeneas) is installed; a blocked or missing module means no.
+
+    Only found, not imported (aeneas pulls in numpy, about 120 ms): a step whose timings are
+    already on disk (``aligncache``) never needs it, and ``align_words`` reports an install that
+    is found but cannot load as an ``AlignError``.
+    """
+    from importlib.util import find_spec
+
     try:
-        import aeneas.executetask  # noqa: F401
-    except ImportError:
+        return find_spec("aeneas.executetask") is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def aligner_language(tag: str) -> str | None:
@@ -115,7 +121,10 @@ def align_words(media: Path, words: Sequence[str], language: str, anchors: Seque
         return []
     if shutil.which("ffmpeg") is None:
         raise AlignError("ffmpeg is not installed (the aligner reads the audio with it)")
-    import aeneas.executetask  # noqa: F401  (imported before the worker processes fork, not in each)
+    try:
+        import aeneas.executetask  # noqa: F401  (imported before the worker processes fork, not in each)
+    except ImportError as error:
+        raise AlignError(f"the aligner is installed but cannot be loaded: {error}") from error
 
     samples = _decode(media)
     speech = _speech_frames_of(samples)

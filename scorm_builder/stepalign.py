@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from scorm_builder import aligncache
 from scorm_builder.align import AlignError, WordTiming, align_words, aligner_language
 from scorm_builder.alignedcaptions import aligned_cues, transcript_words
 from scorm_builder.captions import CaptionWarning, Cue, make_cues
@@ -58,12 +59,18 @@ def _aligned(media: Path, words: tuple[str, ...], language: str,
     """``align_words``, remembered for the same file (path, size, mtime), words and language.
 
     ``preview`` rebuilds on every save; a change to the reading or the reflection should not
-    re-align minutes of audio. The result depends only on the key, so a hit changes nothing.
+    re-align minutes of audio. The result depends only on the key, so a hit changes nothing. Across
+    processes (each CLI build), ``aligncache`` keeps the result on disk.
     """
     stat = media.stat()
     key = (str(media.resolve()), stat.st_size, stat.st_mtime_ns, words, language, anchors)
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = align_words(media, words, language, anchors)
+        stored_as = aligncache.alignment_key(media, words, language, anchors)
+        timings = aligncache.load(stored_as, len(words))
+        if timings is None:
+            timings = align_words(media, words, language, anchors)
+            aligncache.store(stored_as, timings)
+        _CACHE[key] = timings
     return _CACHE[key]

@@ -189,7 +189,8 @@ def test_alignment_is_deterministic(dialogues: dict[tuple[str, int], Dialogue], 
     # one build here, one in a fresh process (nothing remembered between them)
     first_zip = build_course(dialogue.course, ["web"], tmp_path / "a").results[0].path.read_bytes()
     subprocess.run([sys.executable, "-m", "scorm_builder", "build", str(dialogue.course), "--target", "web",
-                    "--out", str(tmp_path / "b")], check=True, capture_output=True, env=_env())
+                    "--out", str(tmp_path / "b")], check=True, capture_output=True,
+                   env={**_env(), "SCORM_BUILDER_CACHE_DIR": ""})
     assert first_zip == (tmp_path / "b" / "talk-web.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "a" / "talk-web.zip") as archive:
         shipped = archive.read("media/talk/captions.vtt").decode()
@@ -279,6 +280,47 @@ def test_without_the_extra_the_build_succeeds_and_says_once_how_to_align(tmp_pat
     assert run.returncode == 0, run.stderr
     assert "scorm-builder[align]" not in run.stderr
 
+
+
+# the CLI, with an aligner that refuses to run: a build that still aligns took its timings from the disk cache
+ALIGNER_REFUSES = "\n".join([
+    "import runpy, sys",
+    "import scorm_builder.align as aligner",
+    "def refuse(*args, **kwargs):",
+    "    raise aligner.AlignError('the aligner was asked again')",
+    "aligner.align_words = refuse",
+    "sys.argv = ['scorm-builder', *sys.argv[1:]]",
+    "runpy.run_module('scorm_builder', run_name='__main__')",
+])
+
+
+def test_a_rebuild_takes_the_alignment_from_the_disk_cache(dialogues: dict[tuple[str, int], Dialogue],
+                                                           tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {**_env(), "SCORM_BUILDER_CACHE_DIR": str(cache)}
+    course, copy = tmp_path / "course", tmp_path / "copy"
+    shutil.copytree(dialogues[CASES[0]].course, course)
+
+    def build(source: Path, out: str, code: list[str], environment: dict[str, str]) -> str:
+        run = subprocess.run([sys.executable, *code, "build", str(source), "--target", "web",
+                              "--out", str(tmp_path / out)], capture_output=True, text=True, env=environment)
+        assert run.returncode == 0, run.stderr
+        return run.stderr
+
+    assert "asked again" not in build(course, "a", ["-m", "scorm_builder"], env)
+    assert len(list((cache / "align").glob("*.json"))) == 1
+    # a copy of the course elsewhere (same media bytes, same words): the same captions, no aligning
+    shutil.copytree(course, copy)
+    assert "asked again" not in build(copy, "b", ["-c", ALIGNER_REFUSES], env)
+    assert (tmp_path / "a" / "talk-web.zip").read_bytes() == (tmp_path / "b" / "talk-web.zip").read_bytes()
+    # one word changed is another entry: the aligner is asked (and here refuses, so a warning)
+    transcript = copy / "steps" / "talk" / "transcript.txt"
+    transcript.write_text(transcript.read_text().replace("Hello", "Hi", 1))
+    assert "the aligner was asked again" in build(copy, "c", ["-c", ALIGNER_REFUSES], env)
+    # an empty SCORM_BUILDER_CACHE_DIR turns the cache off: asked again, nothing written
+    empty = {**_env(), "SCORM_BUILDER_CACHE_DIR": ""}
+    assert "the aligner was asked again" in build(course, "d", ["-c", ALIGNER_REFUSES], empty)
+    assert len(list((cache / "align").glob("*.json"))) == 1
 
 
 def test_an_imported_futurelearn_step_with_media_is_aligned(dialogues: dict[tuple[str, int], Dialogue],
