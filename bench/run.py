@@ -387,6 +387,8 @@ class Bench:
                                   ("interactive (every seek button in place)", step.interactive, blank.interactive)):
             ratio = mine / base
             print(f"   {label:<42} step {mine:6.1f} ms, blank {base:6.1f} ms: {ratio:4.2f}x  {verdict(ratio <= 2)}")
+        print(f"   {'first contentful paint (for information)':<42} step {step.first_paint:6.1f} ms, "
+              f"blank {blank.first_paint:6.1f} ms: {step.first_paint / blank.first_paint:4.2f}x")
         print(f"   (medians of {loads} loads each, alternated in one browser run after one warm-up each)")
         for target in ("scorm12", "scorm2004"):
             session = page.lms_session(EXAMPLE, target, self.work, self.env)
