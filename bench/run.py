@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import platform
 import shutil
@@ -50,6 +51,34 @@ from scorm_builder.transcript import parse_transcript
 path = Path(sys.argv[1])
 (cues, _), = make_cues_each([(parse_transcript(path.read_text(encoding="utf-8"), path), None)])
 to_webvtt(cues, "en")
+"""
+
+# The rebuild a designer waits for while previewing: ``scorm-builder preview`` is one resident process
+# that rebuilds in-process (Preview.rebuild: build, unzip, read the launch page) when a file changes.
+# argv: course folder (a copy, edited here), target, scratch folder, runs, the file edited before each
+# rebuild (body.md or transcript.txt of the first step: a sentence added at its end). Prints JSON: the
+# first build in the fresh process, then the rebuilds after each edit (wall and CPU ms).
+PREVIEW_REBUILD = """import json, os, statistics, sys, time
+from pathlib import Path
+from scorm_builder.preview.session import Preview
+course, target, root, runs = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+body = sorted(course.glob("steps/*/" + sys.argv[5]))[0]
+text = body.read_text(encoding="utf-8")
+preview = Preview(course, target, root)
+def timed():
+    wall, cpu = time.perf_counter(), sum(os.times()[:4])   # CPU of its own children (the aligner's) too
+    if not preview.rebuild():
+        raise SystemExit("preview build failed: " + "; ".join(preview.state.errors))
+    return (time.perf_counter() - wall) * 1000, (sum(os.times()[:4]) - cpu) * 1000
+first = timed()
+walls, cpus = [], []
+for n in range(runs):
+    body.write_text(text.rstrip() + " Edited %d times.\\n" % (n + 1), encoding="utf-8")   # a real change each time
+    wall, cpu = timed()
+    walls.append(wall)
+    cpus.append(cpu)
+print(json.dumps({"first": first, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
+                  "min": min(walls), "max": max(walls)}))
 """
 
 
@@ -199,6 +228,33 @@ class Bench:
                 aim = f"{verdict(ratio <= 1.5)}" if len(targets) == 1 else "(for information)"
                 print(f"   {label + ', ' + name:<52} {figure.seconds * 1000:7.0f} ms {ratio:4.2f}x "
                       f"{figure.cpu * 1000:7.0f} ms {cpu_ratio:4.2f}x {figure.max_rss_mb:4.0f} MB  {aim}")
+            for target, edited in (("scorm12", "body.md"), ("web", "body.md"), ("scorm12", "transcript.txt")):
+                self.preview_rebuild(label, course, target, edited, bare)
+
+    def preview_rebuild(self, label: str, course: Path, target: str, edited: str, bare: Run) -> None:
+        """The rebuild inside ``scorm-builder preview`` (one resident process) after an edit of ``edited``:
+        median of ``repeat`` x 4 rebuilds (a transcript: ``repeat``, as each may align the audio again)
+        timed in-process after the first build, beside the bare imports."""
+        copy = self.work / "preview-course"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(course, copy)
+        root = self.work / "preview-root"
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir()
+        runs = self.repeat if edited == "transcript.txt" else max(4, self.repeat * 4)
+        done = subprocess.run([self.python, "-c", PREVIEW_REBUILD, str(copy), target, str(root), str(runs), edited],
+                              env=self.env, capture_output=True, text=True)
+        name = f"{label}, {target}, preview, {edited} edited"
+        if done.returncode != 0:
+            print(f"   {name:<52} not measured: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+            return
+        figure = json.loads(done.stdout)
+        wall, cpu = figure["wall"] / 1000, figure["cpu"] / 1000
+        print(f"   {name:<52} {wall * 1000:7.0f} ms {wall / bare.seconds:4.2f}x {cpu * 1000:7.0f} ms "
+              f"{cpu / bare.cpu:4.2f}x          {verdict(wall <= 1.5 * bare.seconds)} (after an edit; first "
+              f"build in that process {figure['first'][0]:.0f} ms; range {figure['min']:.0f}-{figure['max']:.0f} ms)")
+        shutil.rmtree(copy)
+        shutil.rmtree(root)
 
     def courses(self) -> None:
         print("\n2. Generated courses, 13-minute transcript a step, --target scorm12 "
@@ -331,6 +387,8 @@ class Bench:
                                   ("interactive (every seek button in place)", step.interactive, blank.interactive)):
             ratio = mine / base
             print(f"   {label:<42} step {mine:6.1f} ms, blank {base:6.1f} ms: {ratio:4.2f}x  {verdict(ratio <= 2)}")
+        print(f"   {'first contentful paint (for information)':<42} step {step.first_paint:6.1f} ms, "
+              f"blank {blank.first_paint:6.1f} ms: {step.first_paint / blank.first_paint:4.2f}x")
         print(f"   (medians of {loads} loads each, alternated in one browser run after one warm-up each)")
         for target in ("scorm12", "scorm2004"):
             session = page.lms_session(EXAMPLE, target, self.work, self.env)

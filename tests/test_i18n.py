@@ -174,7 +174,7 @@ def test_arabic_page_is_right_to_left_with_its_strings_for_the_script(tmp_path: 
     assert [w for w in outcome.warnings if "catalogue" in w.message] == []
     page = (folder / "index.html").read_text("utf-8")
     assert '<html lang="ar" dir="rtl">' in page
-    assert 'id="sb-media" class="sb-media" controls preload="metadata" dir="ltr"' in page
+    assert 'id="sb-media" class="sb-media" controls preload="none" data-sb-preload="metadata" dir="ltr"' in page
     assert '<strong class="sb-speaker"><bdi>PRIYA</bdi></strong>' in page
     data = json.loads(page.split('id="sb-data">')[1].split("</script>")[0])["i18n"]
     assert (data["locale"], data["dir"]) == ("ar", "rtl")

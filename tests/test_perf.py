@@ -81,6 +81,8 @@ def test_benchmark_runs_with_tiny_sizes() -> None:
                     "4. Packaging", "5. Package overhead", "6. The example's step page",
                     "7. Captions aligned"):
         assert heading in result.stdout
+    # the rebuild inside the resident preview process is measured, not skipped
+    assert "preview, body.md edited" in result.stdout and "not measured" not in result.stdout
 
 
 def test_compiled_templates_are_cached_and_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

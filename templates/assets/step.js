@@ -33,6 +33,16 @@
     if (url) { a.setAttribute("download", name || (T.stepId ? T.stepId + "-" : "") + baseName(a.getAttribute("href"))); a.href = url; }
   }
   function store() { return window.localStorage; }
+  /* Work the learner does not need to start with runs once the page is usable (after
+     DOMContentLoaded): the first number formatted loads the locale's data (~15 ms); each download's Blob URL is a
+     synchronous call to the browser (1-6 ms). */
+  var navEntry = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var usable = doc.readyState === "complete" || !!(navEntry && navEntry.domContentLoadedEventStart > 0);
+  doc.addEventListener("DOMContentLoaded", function () { usable = true; });
+  function whenUsable(fn) {
+    if (usable) { setTimeout(fn, 0); return; }
+    doc.addEventListener("DOMContentLoaded", function () { setTimeout(fn, 0); });
+  }
 
   /* ---------- backend: the first runtime factory that answers (runtime/local.js registers last) ---------- */
   var backend = null;
@@ -92,6 +102,11 @@
   /* ---------- media, captions, downloads ---------- */
   var media = $("sb-media");
   var track = $("sb-track");
+  /* The page is sent with preload="none": fetching the video's first bytes and metadata cost the page's
+     own thread several milliseconds before it was usable, so it starts just after (issue 12). */
+  if (media && media.getAttribute("preload") === "none" && media.getAttribute("data-sb-preload")) {
+    whenUsable(function () { media.preload = media.getAttribute("data-sb-preload"); });
+  }
   /* The video's own controls are the browser's: the player is ringed (step.css) while one of them has
      focus, but only after Tab on the page (keys pressed inside those controls never reach the page), as
      a mouse click on them focuses them too. */
@@ -198,8 +213,10 @@
       });
     }
   }
-  setDownload($("sb-dl-txt"), T.transcriptTxt, "text/plain;charset=utf-8");
-  setDownload($("sb-dl-vtt"), T.captionsVtt, "text/vtt;charset=utf-8");
+  whenUsable(function () {   // until then the links open the package's own files
+    setDownload($("sb-dl-txt"), T.transcriptTxt, "text/plain;charset=utf-8");
+    setDownload($("sb-dl-vtt"), T.captionsVtt, "text/vtt;charset=utf-8");
+  });
 
   /* ---------- interactive transcript ---------- */
   var box = $("sb-transcript");
@@ -329,15 +346,6 @@
     if (!limit) { return plural(n, ngettext("You have entered %(n)s character", "You have entered %(n)s characters", n)); }
     return n <= limit ? plural(limit - n, ngettext("You have %(n)s character remaining", "You have %(n)s characters remaining", limit - n))
       : plural(n - limit, ngettext("You have %(n)s character too many", "You have %(n)s characters too many", n - limit));
-  }
-  /* Work the learner does not need to start with runs once the page is usable (after
-     DOMContentLoaded): the first number formatted loads the locale's data (~15 ms). */
-  var navEntry = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-  var usable = doc.readyState === "complete" || !!(navEntry && navEntry.domContentLoadedEventStart > 0);
-  doc.addEventListener("DOMContentLoaded", function () { usable = true; });
-  function whenUsable(fn) {
-    if (usable) { setTimeout(fn, 0); return; }
-    doc.addEventListener("DOMContentLoaded", function () { setTimeout(fn, 0); });
   }
   function updateCount(announce) {
     if (!countEl) { return; }
