@@ -142,6 +142,19 @@ def message_ids(catalog: Catalog) -> set[str | tuple[str, ...]]:
     return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
 
 
+def _comparable(mo: bytes) -> dict[bytes, bytes]:
+    """A compiled catalogue's entries without the header line naming the Babel that compiled it.
+
+    A fresh machine may install a newer Babel than the one that compiled the committed ``.mo``;
+    that changes ``Generated-By`` and nothing a page shows.
+    """
+    entries = mo_entries(mo)
+    header = entries.get(b"", b"")
+    entries[b""] = b"".join(line for line in header.splitlines(keepends=True)
+                            if not line.startswith(b"Generated-By:"))
+    return entries
+
+
 def check() -> list[str]:
     """What is out of date: the ``.pot`` against the sources, each ``.mo`` against its ``.po``."""
     problems = []
@@ -152,6 +165,6 @@ def check() -> list[str]:
     for key in sorted(committed - extracted, key=str):
         problems.append(f"{POT.name}: {key!r} is no longer used (run: python -m scorm_builder.i18n extract)")
     for target, data in _targets():
-        if not target.is_file() or mo_entries(target.read_bytes()) != mo_entries(data):
+        if not target.is_file() or _comparable(target.read_bytes()) != _comparable(data):
             problems.append(f"{target}: differs from its source (run: python -m scorm_builder.i18n compile)")
     return problems
