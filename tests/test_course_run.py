@@ -86,6 +86,9 @@ def test_web_course_from_contents_to_complete(page: Any, packages: dict[str, Pat
                                arg=n)
         assert page.locator("#sb-finish").is_hidden(), "no LMS: no Finish"
         page.locator("a.sb-continue").click()
+    # the click returns once the contents page is committed, not once its script has run
+    page.wait_for_url("**/index.html")
+    page.wait_for_load_state("load")
     assert page.text_content("h1") == "Handover habits"
     assert page.text_content("#sb-progress") == "Course complete: you have completed all 3 steps."
     assert page.locator("li[data-step] .sb-step-done:visible").count() == 3
