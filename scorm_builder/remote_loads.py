@@ -43,6 +43,10 @@ _NOT_LOADING_RELS = frozenset(
      "me", "nofollow", "noopener", "noreferrer", "tag"}
 )
 _SVG_HREF_TAGS = frozenset({"image", "use", "feimage", "script"})
+_WATCHED_ATTRS = frozenset({*_LOADING_ATTRS, *_SRCSET_ATTRS, "href", "xlink:href", "{http://www.w3.org/1999/xlink}href",
+                            "http-equiv", "style"})
+"""Attributes ``scan_html`` reads; an element with none of them (and not below) is skipped."""
+_CONTENT_TAGS = frozenset({"style", "script"})
 
 _JS_SPECIAL = re.compile(r"[/\"'`]")              # where a comment or a literal may start
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
@@ -215,6 +219,8 @@ def scan_html(path: str, data: bytes) -> list[RemoteLoad]:
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag not in _CONTENT_TAGS and _WATCHED_ATTRS.isdisjoint(element.keys()):
+            continue                 # most elements of a long page: nothing in them can load
         line = element.sourceline or 1
         where = f"<{tag}>"
         for attr in _LOADING_ATTRS:
