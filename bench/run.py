@@ -43,6 +43,10 @@ SEED = ROOT.parent / "shared" / "seed" / "000_93bca87025a12bb7.txt"
 EXAMPLE = ROOT / "course_src" / "kind-handovers"
 TARGETS = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
 BARE = "import lxml.etree, jinja2, pydantic, click"
+# What no build can do without, before any work: the bare imports plus the course models (pydantic
+# builds their validators when the classes are made; ``import pydantic`` alone defers all of that)
+# and the two parsers of the source files. Shown beside the target to say how far it can be reached.
+FLOOR = BARE + ", markdown_it, yaml, scorm_builder.models"
 CAPTIONS_ALONE = """import sys
 from pathlib import Path
 from scorm_builder.captions import to_webvtt
@@ -209,6 +213,10 @@ class Bench:
         print(f"   {'':<52} {'wall':>7}          {'CPU':>7}")
         print(f"   {'bare: python -c ' + repr(BARE):<52} {bare.seconds * 1000:7.0f} ms        "
               f"{bare.cpu * 1000:7.0f} ms")
+        floor = median_run([self.python, "-c", FLOOR], self.env, self.repeat)
+        print(f"   {'floor: bare + markdown_it, yaml, the pydantic models':<52} {floor.seconds * 1000:7.0f} ms "
+              f"{floor.seconds / bare.seconds:4.2f}x {floor.cpu * 1000:7.0f} ms {floor.cpu / bare.cpu:4.2f}x"
+              "          (for information: no work done)")
         courses = [("example course", EXAMPLE)]
         if SEED.is_file():
             seed_dir = self.work / "seed"
@@ -399,6 +407,16 @@ class Bench:
                   f"{total} commits for {actions} actions and the finish  {verdict(total <= actions + 1)}")
 
 
+def compile_bytecode(code: Path) -> str:
+    """Write the ``.pyc`` files of the measured package, so runs import it as an installed copy does."""
+    import compileall
+
+    package = code / "scorm_builder"
+    ok = compileall.compile_dir(str(package), quiet=1)
+    count = sum(1 for _ in package.rglob("__pycache__/*.pyc"))
+    return f"{count} modules compiled under {package}" if ok else f"compiling {package} failed"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each (a smoke test)")
@@ -418,6 +436,9 @@ def main() -> None:
     print(f"code: {args.code or ROOT}; medians of {args.repeat} runs after one warm-up run (sections 1, 5), "
           f"of {max(1, min(args.repeat, 3))} runs (sections 2-4)")
     sections = set(args.only.split(","))
+    compiled = compile_bytecode(args.code.resolve() if args.code else ROOT)
+    print(f"bytecode: {compiled} (as pip does when it installs the wheel; without it every run compiles "
+          "the package's modules again, e.g. under PYTHONDONTWRITEBYTECODE=1)")
     with tempfile.TemporaryDirectory(prefix="scorm-bench-") as tmp:
         bench = Bench(args, Path(tmp))
         if "1" in sections:
