@@ -166,6 +166,9 @@ Piece = tuple[bytes | tuple[int, int], tuple[str, ...], str, str, int, str]
 """A piece of audio to align: its 16-bit samples (or their range in ``_FORKED``), words, language,
 eSpeak's voice, start (ms), a scratch file."""
 
+last_run: dict[str, int] = {}
+"""Pieces of the last ``align_words`` call, and how many of them were aligned (the rest: from the cache)."""
+
 _FORKED: dict[str, Any] = {}
 """The whole audio, for forked workers to read their piece from without a copy through a pipe."""
 
@@ -184,24 +187,43 @@ def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequ
     code = ESPEAKTTSWrapper.LANGUAGE_TO_VOICE_CODE.get(language)
     if code is None:
         raise AlignError(f"eSpeak has no voice for the language {language!r}")
+    from scorm_builder import aligncache
+
     bounds = [*cuts, (len(words), len(samples) * 1000 // SAMPLE_RATE)]
     context = _context()
     forked = context.get_start_method() == "fork"
     jobs: list[Piece] = []
+    keys: list[str] = []
+    found: dict[int, list[tuple[int, int]]] = {}       # piece number -> spans (from the piece's start)
     for number, ((first, start), (last, end)) in enumerate(pairwise(bounds)):
         span = (start * SAMPLE_RATE // 1000, end * SAMPLE_RATE // 1000)
-        piece = span if forked else samples[span[0]:span[1]].tobytes()
-        jobs.append((piece, tuple(words[first:last]), language, code, start, str(folder / f"voice{number}.wav")))
-    _FORKED["samples"] = samples
-    try:
-        with context.Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
-            results = pool.map(_aeneas_piece, jobs, chunksize=1)
-    finally:
-        _FORKED.clear()
+        own = samples[span[0]:span[1]].tobytes()
+        piece_words = tuple(words[first:last])
+        keys.append(aligncache.piece_key(own, piece_words, language, code))
+        stored = aligncache.load_piece(keys[-1], len(piece_words))
+        if stored is not None:
+            found[number] = stored
+            continue
+        jobs.append((span if forked else own, piece_words, language, code, start, str(folder / f"voice{number}.wav")))
+    last_run.update(pieces=len(keys), aligned=len(jobs))
+    results: list[list[tuple[int, int]] | str] = []
+    if jobs:
+        _FORKED["samples"] = samples
+        try:
+            with context.Pool(min(workers(), len(jobs)), maxtasksperchild=1) as pool:
+                results = pool.map(_aeneas_piece, jobs, chunksize=1)
+        finally:
+            _FORKED.clear()
+    fresh = iter(results)
     spans = []
-    for result in results:
+    for number, ((_, start), _) in enumerate(pairwise(bounds)):
+        if number in found:
+            spans += [(begin + start, end + start) for begin, end in found[number]]
+            continue
+        result = next(fresh)
         if isinstance(result, str):
             raise AlignError(result)
+        aligncache.store_piece(keys[number], [(begin - start, end - start) for begin, end in result])
         spans += result
     return spans
 

@@ -13,6 +13,10 @@ itself; the key is a SHA-256 over exactly that:
 Entries live in ``<cache>/align/`` beside the up-to-date records (``SCORM_BUILDER_CACHE_DIR``; empty
 turns every cache off), are written atomically, hold plain JSON, and only the newest ``MAX_ENTRIES``
 are kept. An unreadable or malformed entry is a miss, never an error.
+
+Long audio is aligned in pieces of about a minute (``align.py``); each piece's result is kept too,
+in ``<cache>/align/pieces/``, keyed by its own samples and words, so that an edit to a transcript
+aligns again only the piece the edit falls in.
 """
 
 from __future__ import annotations
@@ -41,6 +45,19 @@ def _version(distribution: str) -> str | None:
         return None
 
 
+_IDENTITY: dict[str, object] = {}
+
+
+def _aligner() -> dict[str, object]:
+    """What the aligner itself is on this machine (read once a process: preview asks on every save)."""
+    if not _IDENTITY:
+        _IDENTITY.update({
+            "align.py": hashlib.sha256(_ALIGN_SOURCE.read_bytes()).hexdigest(),
+            "aeneas-ng": _version("aeneas-ng"), "numpy": _version("numpy"), "tools": _tools(),
+        })
+    return _IDENTITY
+
+
 def alignment_key(media: Path, words: Sequence[str], language: str,
                   anchors: Sequence[tuple[int, float]]) -> str:
     """The SHA-256 naming the aligner's result for these inputs on this machine."""
@@ -50,16 +67,50 @@ def alignment_key(media: Path, words: Sequence[str], language: str,
             digest.update(block)
     aligner = {
         "format": FORMAT, "media": digest.hexdigest(), "words": list(words), "language": language,
-        "anchors": [list(anchor) for anchor in anchors],
-        "align.py": hashlib.sha256(_ALIGN_SOURCE.read_bytes()).hexdigest(),
-        "aeneas-ng": _version("aeneas-ng"), "numpy": _version("numpy"), "tools": _tools(),
+        "anchors": [list(anchor) for anchor in anchors], **_aligner(),
     }
     return hashlib.sha256(json.dumps(aligner, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _folder() -> Path | None:
+def _folder(kind: str = "") -> Path | None:
     root = cache_dir()
-    return None if root is None else root / "align"
+    return None if root is None else root / "align" / kind
+
+
+# --- pieces: one stretch of long audio (align.py cuts audio over a minute at silences) ---------------
+# A designer who corrects one word of an hour-long transcript changes one piece of about a minute;
+# the others are taken from here, so the rebuild aligns a minute of audio, not the hour.
+
+MAX_PIECES = 2048
+"""Piece entries kept (a minute of audio each, a few KB): some thirty hours of talk."""
+
+
+def piece_key(samples: bytes, words: Sequence[str], language: str, voice: str) -> str:
+    """The SHA-256 naming one piece's spans: its 16 kHz samples, its words, language, voice, the aligner."""
+    digest = hashlib.sha256(samples)
+    piece = {"format": FORMAT, "samples": digest.hexdigest(), "words": list(words), "language": language,
+             "voice": voice, **_aligner()}
+    return hashlib.sha256(json.dumps(piece, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def load_piece(key: str, count: int) -> list[tuple[int, int]] | None:
+    """The (start, end) ms of each word of the piece stored under ``key`` (from the piece's start), or None."""
+    folder = _folder("pieces")
+    if folder is None:
+        return None
+    try:
+        stored = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        spans = [(int(start), int(end)) for start, end in stored]
+    except (OSError, ValueError, TypeError):
+        return None
+    return spans if len(spans) == count else None
+
+
+def store_piece(key: str, spans: Sequence[tuple[int, int]]) -> None:
+    """Keep one piece's spans under ``key``; best effort."""
+    folder = _folder("pieces")
+    if folder is not None:
+        _write(folder, key, json.dumps([list(span) for span in spans], separators=(",", ":")), MAX_PIECES)
 
 
 def load(key: str, count: int) -> list[WordTiming] | None:
@@ -78,17 +129,21 @@ def load(key: str, count: int) -> list[WordTiming] | None:
 def store(key: str, timings: Sequence[WordTiming]) -> None:
     """Keep ``timings`` under ``key`` (atomically), then drop all but the newest entries; best effort."""
     folder = _folder()
-    if folder is None:
-        return
+    if folder is not None:
+        _write(folder, key, json.dumps([[t.start, t.end, t.confidence] for t in timings], separators=(",", ":")),
+               MAX_ENTRIES)
+
+
+def _write(folder: Path, key: str, payload: str, keep: int) -> None:
+    """``<folder>/<key>.json`` written atomically, then all but the newest ``keep`` entries dropped."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps([[t.start, t.end, t.confidence] for t in timings], separators=(",", ":"))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(payload)
         os.replace(temporary, folder / f"{key}.json")
         entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
-        for old in entries[MAX_ENTRIES:]:
+        for old in entries[keep:]:
             old.unlink(missing_ok=True)
     except OSError:
         return

@@ -457,6 +457,33 @@ def test_long_audio_is_aligned_in_pieces_cut_at_silences(dialogues: dict[tuple[s
     assert statistics.median(errors) <= 0.15 and _p90(errors) <= 0.4
 
 
+def test_an_edit_aligns_again_only_the_piece_it_falls_in(dialogues: dict[tuple[str, int], Dialogue], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorm_builder import align
+    from scorm_builder.stepalign import paragraph_anchors
+
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    step = load_course(dialogues[CASES[1]].course).steps[0]
+    assert step.media_path is not None
+    words = transcript_words(step.paragraphs)
+    anchors = paragraph_anchors(step.paragraphs)
+    first = align_words(step.media_path, words, "eng", anchors, chunk_seconds=8.0)
+    pieces = align.last_run["pieces"]
+    assert pieces >= 3 and align.last_run["aligned"] == pieces
+    assert len(list((tmp_path / "cache" / "align" / "pieces").glob("*.json"))) == pieces
+    assert align_words(step.media_path, words, "eng", anchors, chunk_seconds=8.0) == first
+    assert align.last_run == {"pieces": pieces, "aligned": 0}
+    # a designer corrects a word of the last paragraph: only the last piece is aligned again
+    edited = [*words[:-2], "corrected", words[-1]]
+    again = align_words(step.media_path, edited, "eng", anchors, chunk_seconds=8.0)
+    assert align.last_run == {"pieces": pieces, "aligned": 1}
+    assert again != first
+    # ... and the timings are those of aligning the whole audio afresh (no cache)
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", "")
+    assert align_words(step.media_path, edited, "eng", anchors, chunk_seconds=8.0) == again
+    assert align.last_run == {"pieces": pieces, "aligned": pieces}
+
+
 def test_a_language_the_aligner_has_no_voice_for_is_timed_from_the_timestamps(
         dialogues: dict[tuple[str, int], Dialogue], tmp_path: Path) -> None:
     course = tmp_path / "course"
