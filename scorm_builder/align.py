@@ -216,6 +216,7 @@ def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequ
             _FORKED.clear()
     fresh = iter(results)
     spans = []
+    aligned: list[tuple[str, list[tuple[int, int]]]] = []
     for number, ((_, start), _) in enumerate(pairwise(bounds)):
         if number in found:
             spans += [(begin + start, end + start) for begin, end in found[number]]
@@ -223,8 +224,9 @@ def _aeneas_pieces(samples: Any, words: Sequence[str], language: str, cuts: Sequ
         result = next(fresh)
         if isinstance(result, str):
             raise AlignError(result)
-        aligncache.store_piece(keys[number], [(begin - start, end - start) for begin, end in result])
+        aligned.append((keys[number], [(begin - start, end - start) for begin, end in result]))
         spans += result
+    aligncache.store_pieces(aligned)
     return spans
 
 

@@ -106,11 +106,14 @@ def load_piece(key: str, count: int) -> list[tuple[int, int]] | None:
     return spans if len(spans) == count else None
 
 
-def store_piece(key: str, spans: Sequence[tuple[int, int]]) -> None:
-    """Keep one piece's spans under ``key``; best effort."""
+def store_pieces(pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> None:
+    """Keep each (key, spans) of the pieces just aligned, then only the newest ``MAX_PIECES``; best effort."""
     folder = _folder("pieces")
-    if folder is not None:
-        _write(folder, key, json.dumps([list(span) for span in spans], separators=(",", ":")), MAX_PIECES)
+    if folder is None or not pieces:
+        return
+    for key, spans in pieces:
+        _write(folder, key, json.dumps([list(span) for span in spans], separators=(",", ":")), None)
+    _prune(folder, MAX_PIECES)
 
 
 def load(key: str, count: int) -> list[WordTiming] | None:
@@ -134,14 +137,22 @@ def store(key: str, timings: Sequence[WordTiming]) -> None:
                MAX_ENTRIES)
 
 
-def _write(folder: Path, key: str, payload: str, keep: int) -> None:
-    """``<folder>/<key>.json`` written atomically, then all but the newest ``keep`` entries dropped."""
+def _write(folder: Path, key: str, payload: str, keep: int | None) -> None:
+    """``<folder>/<key>.json`` written atomically, then (``keep``) all but the newest ``keep`` entries dropped."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(payload)
         os.replace(temporary, folder / f"{key}.json")
+    except OSError:
+        return
+    if keep is not None:
+        _prune(folder, keep)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    try:
         entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
         for old in entries[keep:]:
             old.unlink(missing_ok=True)

@@ -482,6 +482,13 @@ def test_an_edit_aligns_again_only_the_piece_it_falls_in(dialogues: dict[tuple[s
     monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", "")
     assert align_words(step.media_path, edited, "eng", anchors, chunk_seconds=8.0) == again
     assert align.last_run == {"pieces": pieces, "aligned": pieces}
+    # the folder keeps only the newest MAX_PIECES entries
+    from scorm_builder import aligncache
+
+    monkeypatch.setattr(aligncache, "MAX_PIECES", 2)
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    align_words(step.media_path, [*words[:-1], "again"], "eng", anchors, chunk_seconds=8.0)
+    assert len(list((tmp_path / "cache" / "align" / "pieces").glob("*.json"))) == 2
 
 
 def test_a_language_the_aligner_has_no_voice_for_is_timed_from_the_timestamps(
