@@ -119,18 +119,27 @@ def _distributions() -> list[str]:
     return names
 
 
+_TOOLS: list[list[tuple[str, list[int]]]] = []
+
+
 def _tools() -> list[tuple[str, list[int]]]:
-    """The aligner's programs and libraries on this machine, each by path and identity."""
-    found = [path for path in (shutil.which(name) for name in _PROGRAMS) if path]
-    for pattern in _LIBRARIES:
-        found += glob.glob(pattern)
-    tools = []
-    for path in sorted(set(found)):
-        try:
-            tools.append((path, _identity(os.stat(path))))
-        except OSError:
-            continue
-    return tools
+    """The aligner's programs and libraries on this machine, each by path and identity.
+
+    Looked up once a process (a few ms of directory listing: the up-to-date check and the alignment
+    cache both ask); a tool replaced while one ``preview`` session runs is seen by the next.
+    """
+    if not _TOOLS:
+        found = [path for path in (shutil.which(name) for name in _PROGRAMS) if path]
+        for pattern in _LIBRARIES:
+            found += glob.glob(pattern)
+        tools = []
+        for path in sorted(set(found)):
+            try:
+                tools.append((path, _identity(os.stat(path))))
+            except OSError:
+                continue
+        _TOOLS.append(tools)
+    return _TOOLS[0]
 
 
 def fingerprint(course_dir: Path, targets: list[str], out_dir: Path, strict: bool) -> str | None:
