@@ -123,6 +123,9 @@ class PageLoads:
     step: Load
     blank: Load
     blank_script: Load
+    paired: tuple[float, float]
+    """Medians of the per-load ratios (DOMContentLoaded, interactive): each step load over the blank
+    load just before it, which cancels load that drifts between the two medians' loads."""
 
 
 def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None = None) -> PageLoads:
@@ -152,7 +155,10 @@ def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None 
                     found.append(_load(context, path.as_uri()))
         finally:
             browser.close()
-    return PageLoads(*(_median(found) for found in loads))
+    pairs = list(zip(loads[0], loads[1], strict=True))
+    paired = (statistics.median(mine.dom_content_loaded / base.dom_content_loaded for mine, base in pairs),
+              statistics.median(mine.interactive / base.interactive for mine, base in pairs))
+    return PageLoads(_median(loads[0]), _median(loads[1]), _median(loads[2]), paired)
 
 
 def _median(loads: list[Load]) -> Load:
