@@ -7,7 +7,10 @@ DOMContentLoaded sets, whatever the script does. An init script (it runs before 
 watches the document and notes ``performance.now()`` the first time the page is *interactive*: every
 transcript paragraph has its seek button ("Play from 0:04"), or for the blank page its buttons are
 there. DOMContentLoaded comes from the Navigation Timing entry and the first contentful paint from the Paint
-Timing entry, so all three figures share the time origin (the start of the navigation).
+Timing entry, so all three figures share the time origin (the start of the navigation). Beside the
+ratio of the medians (the figure the target is judged by), the median of the load-by-load ratios (each
+step load over the blank load just before it) is shown: the blank page's own time swings with the
+machine's load, and two loads in a row share it.
 
 LMS traffic: the example's ``scorm12`` and ``scorm2004`` packages in scorm-again (tests/scorm_host,
 the host the runtime tests use), served over HTTP; a learner opens the step, plays the video from a
