@@ -1,11 +1,16 @@
 """Section 6 of the benchmark: the built page in headless Chromium, and the LMS traffic of a learner.
 
 Page load: the example's step page (web target) opened from ``file://`` beside a blank page with a
-few buttons, alternated in one browser run. An init script (it runs before any of the page's own)
+few buttons, alternated in one browser run, and, for information, the same blank page with one empty
+``<script defer>`` file in its head: the floor that fetching any script from ``file://`` before
+DOMContentLoaded sets, whatever the script does. An init script (it runs before any of the page's own)
 watches the document and notes ``performance.now()`` the first time the page is *interactive*: every
 transcript paragraph has its seek button ("Play from 0:04"), or for the blank page its buttons are
 there. DOMContentLoaded comes from the Navigation Timing entry and the first contentful paint from the Paint
-Timing entry, so all three figures share the time origin (the start of the navigation).
+Timing entry, so all three figures share the time origin (the start of the navigation). Beside the
+ratio of the medians (the figure the target is judged by), the median of the load-by-load ratios (each
+step load over the blank load just before it) is shown: the blank page's own time swings with the
+machine's load, and two loads in a row share it.
 
 LMS traffic: the example's ``scorm12`` and ``scorm2004`` packages in scorm-again (tests/scorm_host,
 the host the runtime tests use), served over HTTP; a learner opens the step, plays the video from a
@@ -35,6 +40,9 @@ BLANK = """<!doctype html>
 <button type="button">One</button> <button type="button">Two</button> <button type="button">Three</button>
 <button type="button">Four</button> <button type="button">Five</button></main></body></html>
 """
+# The blank page with one empty deferred script (assets/empty.js beside it): the cost of the fetch alone.
+BLANK_SCRIPT = BLANK.replace("<title>Blank</title>",
+                             '<title>Blank</title><script defer src="assets/empty.js"></script>')
 # Runs before the page's scripts; marks the first moment the page is interactive.
 WATCH = """(() => {
   window.__sbReady = null;
@@ -111,29 +119,49 @@ def _load(context: Any, url: str) -> Load:
         page.close()
 
 
-def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None = None) -> tuple[Load, Load]:
-    """Medians of ``repeat`` loads (after one warm-up each) of the step page and of the blank page."""
+@dataclass(frozen=True)
+class PageLoads:
+    """Medians of the step page, the blank page and the blank page with one empty deferred script."""
+
+    step: Load
+    blank: Load
+    blank_script: Load
+    paired: tuple[float, float]
+    """Medians of the per-load ratios (DOMContentLoaded, interactive): each step load over the blank
+    load just before it, which cancels load that drifts between the two medians' loads."""
+
+
+def page_load(course: Path, work: Path, repeat: int, env: dict[str, str] | None = None) -> PageLoads:
+    """Medians of ``repeat`` loads (after one warm-up each) of the step page, the blank page and the
+    blank page with an empty script, alternated in that order."""
     from playwright.sync_api import sync_playwright
 
     package = build(course, "web", work / "page-web", env)
     step = _step_page(package)
     blank = work / "blank.html"
     blank.write_text(BLANK, encoding="utf-8")
-    steps: list[Load] = []
-    blanks: list[Load] = []
+    with_script = work / "blank-script.html"
+    with_script.write_text(BLANK_SCRIPT, encoding="utf-8")
+    (work / "assets").mkdir(exist_ok=True)
+    (work / "assets" / "empty.js").write_bytes(b"")
+    pages = (step, blank, with_script)
+    loads: list[list[Load]] = [[], [], []]
     with sync_playwright() as playwright:
         browser = _browser(playwright)
         try:
             context = browser.new_context()
             context.add_init_script(WATCH)
-            _load(context, step.as_uri())
-            _load(context, blank.as_uri())
+            for path in pages:
+                _load(context, path.as_uri())
             for _ in range(repeat):
-                blanks.append(_load(context, blank.as_uri()))
-                steps.append(_load(context, step.as_uri()))
+                for path, found in zip((blank, step, with_script), (loads[1], loads[0], loads[2]), strict=True):
+                    found.append(_load(context, path.as_uri()))
         finally:
             browser.close()
-    return _median(steps), _median(blanks)
+    pairs = list(zip(loads[0], loads[1], strict=True))
+    paired = (statistics.median(mine.dom_content_loaded / base.dom_content_loaded for mine, base in pairs),
+              statistics.median(mine.interactive / base.interactive for mine, base in pairs))
+    return PageLoads(_median(loads[0]), _median(loads[1]), _median(loads[2]), paired)
 
 
 def _median(loads: list[Load]) -> Load:

@@ -102,11 +102,6 @@
   /* ---------- media, captions, downloads ---------- */
   var media = $("sb-media");
   var track = $("sb-track");
-  /* The page is sent with preload="none": fetching the video's first bytes and metadata cost the page's
-     own thread several milliseconds before it was usable, so it starts just after (issue 12). */
-  if (media && media.getAttribute("preload") === "none" && media.getAttribute("data-sb-preload")) {
-    whenUsable(function () { media.preload = media.getAttribute("data-sb-preload"); });
-  }
   /* The video's own controls are the browser's: the player is ringed (step.css) while one of them has
      focus, but only after Tab on the page (keys pressed inside those controls never reach the page), as
      a mouse click on them focuses them too. */
@@ -116,7 +111,11 @@
   }
   var ccBtn = $("sb-cc");
   var capsTrack = media && media.textTracks && media.textTracks.length ? media.textTracks[0] : null;
-  if (track && T.captionsVtt) {
+  /* The captions as a Blob URL (a page opened from file:// may not fetch the .vtt file). Run once the
+     page is usable, like the stored preferences below: the Blob URL is a synchronous call to the
+     browser, and the first read of localStorage opens the page's storage, about a millisecond each. */
+  function trackFromData() {
+    if (!track || !T.captionsVtt) { return; }
     var vttUrl = blobUrl(T.captionsVtt, "text/vtt");
     if (vttUrl) {
       // Firefox marks a track as failed when its src changes while the static file is loading;
@@ -139,15 +138,17 @@
   var setBtn = $("sb-capset-btn"), panel = $("sb-capset");
   var CAP = {size: ["100", "75", "150", "200"], colors: ["wb", "bw", "yb"], opacity: ["100", "75", "50"], pos: ["over", "below"]};
   var capKey = "scorm-builder:" + (T.courseId || "course") + ":captions-style";
-  var capStyle = {}, ccOn = ccPref() !== "off", wantMode = "";
-  (function () {
+  var capStyle = {}, ccOn = true, wantMode = "";
+  function readCaptionPrefs() {
     var saved = null;
+    ccOn = ccPref() !== "off";
     try { saved = JSON.parse(store().getItem(capKey)); } catch (e) { saved = null; }
     Object.keys(CAP).forEach(function (k) {
       var v = saved && String(saved[k]);
       capStyle[k] = CAP[k].indexOf(v) >= 0 ? v : CAP[k][0];
     });
-  })();
+  }
+  Object.keys(CAP).forEach(function (k) { capStyle[k] = CAP[k][0]; });   // until they are read
   function cueText(c) {
     try { return c.getCueAsHTML().textContent; }   // drops <v> spans, decodes &amp; etc.
     catch (e) { return String(c.text || "").replace(/<[^>]*>/g, ""); }
@@ -175,8 +176,20 @@
     setBtn.setAttribute("aria-expanded", String(open));
   }
   if (capsTrack) {
-    applyCaptions();
-    capsTrack.addEventListener("cuechange", drawCue);
+    /* The toggles work at once (on the page's own track until then); the Blob URL track and the
+       learner's stored choices follow just after DOMContentLoaded. */
+    whenUsable(function () {
+      trackFromData();
+      readCaptionPrefs();
+      if (setBtn && panel && stage) {
+        Object.keys(capStyle).forEach(function (k) {
+          var r = $("sb-cap-" + k + "-" + capStyle[k]);
+          if (r) { r.checked = true; }
+        });
+      }
+      applyCaptions();
+      capsTrack.addEventListener("cuechange", drawCue);
+    });
     doc.addEventListener("fullscreenchange", applyCaptions);
     if (media.textTracks.addEventListener) {
       // The browser's own captions menu changed the mode: follow it.
@@ -194,10 +207,6 @@
     }
     if (setBtn && panel && stage) {
       show(setBtn, true);
-      Object.keys(capStyle).forEach(function (k) {
-        var r = $("sb-cap-" + k + "-" + capStyle[k]);
-        if (r) { r.checked = true; }
-      });
       setBtn.addEventListener("click", function () { setPanel(panel.hidden); });
       panel.addEventListener("change", function (e) {
         var k = String(e.target.name || "").replace("sb-cap-", "");
@@ -420,7 +429,8 @@
       if (m && m.tab === tabId) { window.localStorage.removeItem(liveKey); }
     } catch (e) { /* nothing to forget */ }
   }
-  window.addEventListener("storage", function (e) {
+  whenUsable(function () { window.addEventListener("storage", onStorage); });   // registering it costs ~0.5 ms
+  function onStorage(e) {
     if (e.key !== liveKey || !e.newValue || !text || readOnly) { return; }
     var m = null;
     try { m = JSON.parse(e.newValue); } catch (x) { return; }
@@ -432,7 +442,7 @@
       followed = true;
       status(_("This step is open in another tab: the text here now follows what you type there."));
     }
-  });
+  }
   function onInput() {
     followed = false;
     announceEdit();
@@ -642,7 +652,10 @@
       [].forEach.call(form.querySelectorAll("button[type='submit'], .sb-actions button"), function (b) { b.disabled = true; });
     }
   }
-  call("open").then(function (r) {
+  /* The saved state is read once the page is usable: for the web target that is the first read of
+     localStorage (it opens the page's storage); an LMS runtime starts its session at the same moment. */
+  whenUsable(function () { call("open").then(restore); });
+  function restore(r) {
     var s = r && r.state;
     applyMode(r);
     lmsNav(r && r.nav);
@@ -662,5 +675,11 @@
       status(fill(_("You submitted your reflection on %(date)s."), {date: longDate(new Date(state.submitted.at))}));
     } else if (state.draft) { status(_("Your saved draft has been restored")); }
     updateProgress(r);
-  });
+  }
+  /* The page is sent with preload="none": fetching the video's first bytes and metadata cost the page's
+     own thread several milliseconds before it was usable, so it starts just after (issue 12), after the
+     captions and the saved state above. */
+  if (media && media.getAttribute("preload") === "none" && media.getAttribute("data-sb-preload")) {
+    whenUsable(function () { media.preload = media.getAttribute("data-sb-preload"); });
+  }
 })();
