@@ -45,6 +45,8 @@ def _lang_passage(state: Any, silent: bool) -> bool:
 
 def marked_passages(text: str) -> Markup:
     """Plain text (a transcript paragraph) to escaped HTML, with ``[text]{lang=fr}`` as a span."""
+    if "{lang=" not in text:                     # nearly every paragraph: no passage to look for
+        return escape(text)
     out, last = [], 0
     for match in PASSAGE.finditer(text):
         out.append(escape(text[last:match.start()]))
