@@ -241,5 +241,32 @@ def futurelearn(saved_page: Path, out_dir: Path, media: Path | None) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="scorm-builder")
+    """Console-script entry point (and ``python -m scorm_builder``).
+
+    When the command is done the process ends at once, without tearing the interpreter down: freeing
+    every object of pydantic, lxml, jinja2 and the build one by one took 45-65 ms of a 250 ms build
+    (issue 12). Everything a command writes is closed or moved into place before it returns; only
+    the standard streams are flushed here. An unexpected error still ends with its traceback.
+    """
+    try:
+        cli(prog_name="scorm-builder")          # standalone mode: always ends in SystemExit
+    except SystemExit as done:
+        _exit_now(done.code)
+
+
+def _exit_now(code: object) -> None:
+    """``sys.exit(code)`` semantics (None is 0, a message goes to stderr as 1), then ``os._exit``."""
+    import contextlib
+    import os
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):   # a closed pipe (scorm-builder ... | head)
+            stream.flush()
+    os._exit(status)

@@ -129,3 +129,31 @@ def test_validate_names_the_kind_of_package(tmp_path: Path) -> None:
         package = tmp_path / f"kind-handovers-{target}.zip"
         checked = run("validate", str(package))
         assert checked.returncode == 0 and checked.stdout.strip() == f"{package}: valid {kind}", checked
+
+
+END_WITHOUT_TEARDOWN = """import atexit, pathlib, sys
+mark = pathlib.Path(sys.argv[1])
+atexit.register(lambda: mark.write_text("torn down"))
+sys.argv = ["scorm-builder", "build", *sys.argv[2:]]
+from scorm_builder.cli import main
+main()
+"""
+
+
+def test_the_process_ends_without_tearing_the_interpreter_down(tmp_path: Path) -> None:
+    """Issue 12: ``main`` ends with ``os._exit`` once the command is done (freeing every object took
+    45-65 ms); what the command printed is flushed first, and the exit status is the command's."""
+    mark = tmp_path / "mark"
+    for args, status in (([str(EXAMPLE), "--target", "web", "--out", str(tmp_path / "out")], 0),
+                         ([str(tmp_path / "missing")], 2)):
+        with (tmp_path / "stdout").open("w") as stdout, (tmp_path / "stderr").open("w") as stderr:
+            done = subprocess.run([sys.executable, "-c", END_WITHOUT_TEARDOWN, str(mark), *args], cwd=ROOT,
+                                  stdout=stdout, stderr=stderr, timeout=300)
+        assert done.returncode == status
+        assert not mark.exists()                   # the atexit hook never ran
+        printed = (tmp_path / "stdout").read_text() + (tmp_path / "stderr").read_text()
+        assert ("built " in printed) if status == 0 else ("is not a folder" in printed), printed
+    # a control: without main(), the same hook runs at exit
+    subprocess.run([sys.executable, "-c", END_WITHOUT_TEARDOWN.replace("main()\n", ""), str(mark)],
+                   cwd=ROOT, check=True, timeout=60)
+    assert mark.read_text() == "torn down"
