@@ -491,6 +491,28 @@ def test_an_edit_aligns_again_only_the_piece_it_falls_in(dialogues: dict[tuple[s
     assert len(list((tmp_path / "cache" / "align" / "pieces").glob("*.json"))) == 2
 
 
+def test_the_last_media_decoded_is_not_decoded_again(dialogues: dict[tuple[str, int], Dialogue], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorm_builder import align
+
+    monkeypatch.setenv("SCORM_BUILDER_CACHE_DIR", "")
+    step = load_course(dialogues[CASES[1]].course).steps[0]
+    assert step.media_path is not None
+    media = tmp_path / step.media_path.name
+    shutil.copy2(step.media_path, media)
+    words = transcript_words(step.paragraphs)
+    first = align_words(media, words, "eng")
+
+    def refuse(path: Path) -> None:
+        raise align.AlignError("decoded again")
+
+    monkeypatch.setattr(align, "_ffmpeg_samples", refuse)
+    assert align_words(media, words, "eng") == first              # the same file: its samples are kept
+    os.utime(media, ns=(media.stat().st_atime_ns, media.stat().st_mtime_ns + 10**9))
+    with pytest.raises(align.AlignError, match="decoded again"):   # changed times: decoded again
+        align_words(media, words, "eng")
+
+
 def test_a_language_the_aligner_has_no_voice_for_is_timed_from_the_timestamps(
         dialogues: dict[tuple[str, int], Dialogue], tmp_path: Path) -> None:
     course = tmp_path / "course"
