@@ -369,12 +369,15 @@ def _timing_index(block: Sequence[str], first: int, path: Path, example: str) ->
                       "expected a cue timing line", f"write e.g. {example}")
 
 
-def _cue_text(lines: Sequence[str]) -> tuple[str | None, str, tuple[str, ...]]:
-    """First voice name, the plain text of a cue and its visible lines (tags removed, entities decoded)."""
+def _cue_text(lines: Sequence[str], entities: bool = True) -> tuple[str | None, str, tuple[str, ...]]:
+    """First voice name, the plain text of a cue and its visible lines (tags removed; with
+    ``entities``, as in WebVTT, character references decoded: SRT has none, so ``&gt`` stays)."""
     raw = "\n".join(lines)
     voice_match = _VOICE.search(raw)
     voice = voice_match.group(1).strip() if voice_match and voice_match.group(1) else None
-    plain = html.unescape(_TAG.sub("", raw))
+    plain = _TAG.sub("", raw)
+    if entities:
+        plain = html.unescape(plain)
     visible = tuple(part.strip() for part in plain.split("\n") if part.strip())
     return voice or None, " ".join(visible), visible
 
@@ -414,7 +417,7 @@ def _parse_srt_cues(text: str, path: Path) -> list[SourceCue]:
         number = first + timing_index
         start, end = _timing(block[timing_index], number, path, _SRT_STAMP, example,
                              cues[-1] if cues else None)
-        voice, body, visible = _cue_text(block[timing_index + 1:])
+        voice, body, visible = _cue_text(block[timing_index + 1:], entities=False)
         cues.append(SourceCue(start, end, number, voice, body, visible))
     return cues
 
