@@ -206,6 +206,12 @@ class Bench:
 
         return median_run(command, self.env, repeat or self.repeat, cwd=self.work, warm_up=warm_up, before=clean)
 
+    def caption_search(self) -> str:
+        """How the measured code cuts captions: compiled with mypyc (scorm_builder/native.py) or in Python."""
+        done = subprocess.run([self.python, "-c", "from scorm_builder import native; print(native.STATUS)"],
+                              env=self.env, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else "Python (code from before scorm_builder/native.py)"
+
     def startup(self) -> None:
         print("\n1. One step against starting Python and importing lxml, jinja2, pydantic, click "
               "(target: at most 1.5x)")
@@ -447,6 +453,7 @@ def main() -> None:
           "the package's modules again, e.g. under PYTHONDONTWRITEBYTECODE=1)")
     with tempfile.TemporaryDirectory(prefix="scorm-bench-") as tmp:
         bench = Bench(args, Path(tmp))
+        print(f"caption search: {bench.caption_search()}")
         if "1" in sections:
             bench.startup()
         if "2" in sections:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from scorm_builder import native
 from scorm_builder.linebreaks import (
     LINKS,
     NO_BREAK_AFTER,
@@ -27,14 +27,25 @@ from scorm_builder.linebreaks import (
     is_dash_start,
     word_key,
 )
+from scorm_builder.segment import GAP_MS as _GAP_MS
+from scorm_builder.segment import MAX_DURATION, MAX_LINE_CHARS, MAX_LINES, MIN_DURATION, MIN_GAP, TARGET_CPS
+from scorm_builder.segment import MAX_MS as _MAX_MS
+from scorm_builder.segment import MIN_MS as _MIN_MS
+from scorm_builder.segment import SLOT_MS as _SLOT_MS
 from scorm_builder.transcript import Paragraph
 
 __all__ = [
     "ASSUMED_CPS",
     "LINKS",
+    "MAX_DURATION",
+    "MAX_LINES",
+    "MAX_LINE_CHARS",
+    "MIN_DURATION",
+    "MIN_GAP",
     "NO_BREAK_AFTER",
     "SLOW_CPS",
     "SLOW_MIN_PAUSE",
+    "TARGET_CPS",
     "CaptionStats",
     "CaptionWarning",
     "Cue",
@@ -50,12 +61,6 @@ __all__ = [
     "word_key",
 ]
 
-MAX_LINES = 2
-MAX_LINE_CHARS = 42
-MIN_DURATION = 0.833          # seconds (20 frames at 24 fps)
-MAX_DURATION = 7.0
-MIN_GAP = 0.083               # two frames at 24 fps
-TARGET_CPS = 17.0             # reported: share of cues above it
 FAST_CPS = 20.0               # a paragraph above it gets a warning
 DEFAULT_CPS = 15.0            # speaking rate assumed when nothing better is known
 ESTIMATE_CPS_RANGE = (8.0, 20.0)
@@ -75,28 +80,8 @@ ASSUMED_CPS = 14.0
 # pause) are not reported.
 SLOW_MIN_PAUSE = 1.5
 
-_MIN_MS = round(MIN_DURATION * 1000)
-_MAX_MS = round(MAX_DURATION * 1000)
-_GAP_MS = round(MIN_GAP * 1000)
-_SLOT_MS = _MIN_MS + _GAP_MS          # a cue's share of the window: its display time plus the gap
 _PAUSE_MS = round(SLOW_MIN_PAUSE * 1000)
 
-# Costs of cue choices (line-break costs live in linebreaks.py).
-_COST_LABEL_ALONE = 25.0
-_COST_CUE = 4.0                # per cue: prefer fewer, fuller cues
-_COST_SHORT_SLOT = 60.0        # at most, for a cue whose estimated share is below the minimum
-_COST_LONG_SLOT = 3.0          # per second of estimated share beyond the 7 s maximum
-_CUE_END_WEIGHT = 3.0          # a cue end costs this many times the same line break
-_COST_TAIL = (0.0, 16.0, 12.0, 8.0)   # a cue opening with the last 1, 2, 3 words of a sentence
-_COST_HEAD = (0.0, 12.0, 9.0, 6.0)    # a cue closing with the first 1, 2, 3 words of a sentence
-_TAIL_WORDS = 3                # tails and heads this short are penalised
-_HARD_TAIL_WORDS = 3           # tails this short are never left when the cue before has room
-_COST_FRAGMENT = 6.0           # a short cue that stops mid-clause ("It's also good")
-_FRAGMENT_CHARS = 25
-_TARGET_CHARS = 50             # cues shorter than this pay for it (quadratically) ...
-_COST_SHORT_CUE = 4.0          # ... up to this much for an empty one
-_COST_FAST = 1.0               # per character a second over the target, label included
-_COST_MID_LINE_SENTENCE = 1.5  # a sentence ending inside a line (new sentences start a line)
 
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
@@ -166,113 +151,6 @@ def _token_facts(token: str) -> tuple[bool, bool, bool, bool]:
 
 
 _break_cost = lru_cache(maxsize=1 << 16)(break_cost)
-# _COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2 for each chars under the target
-_SHORT_CUE = [_COST_SHORT_CUE * ((_TARGET_CHARS - chars) / _TARGET_CHARS) ** 2 for chars in range(_TARGET_CHARS)]
-
-
-class _Tokens:
-    """The label and words of one paragraph with the per-token facts the search needs, computed once."""
-
-    def __init__(self, label: Sequence[str], words: Sequence[str]) -> None:
-        self.tokens = tokens = [*label, *words]
-        self.label = len(label)
-        self.pos = [0]
-        for token in tokens:
-            self.pos.append(self.pos[-1] + len(token) + 1)
-        facts = [_token_facts(token) for token in tokens]
-        ends = [fact[0] for fact in facts]
-        self.sentence = ends
-        self.clause = [fact[1] for fact in facts]
-        self.ends_before = [0]
-        for flag in ends:
-            self.ends_before.append(self.ends_before[-1] + flag)
-        self.pair = [_break_cost(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)]
-        # no_break[i]: a line must not end with token i (or the next line start with token i + 1)
-        self.no_break = [facts[i][2] or facts[i + 1][3] for i in range(len(tokens) - 1)]
-        # next_end[i]: the first sentence end at or after token i; last_end[i]: the last one before i
-        count = len(tokens)
-        self.next_end = [count] * (count + 1)
-        for i in range(count - 1, -1, -1):
-            self.next_end[i] = i if ends[i] else self.next_end[i + 1]
-        self.last_end = [-1] * (count + 1)
-        for i in range(1, count + 1):
-            self.last_end[i] = i - 1 if ends[i - 1] else self.last_end[i - 1]
-
-    def chars(self, lo: int, hi: int) -> int:
-        return self.pos[hi] - self.pos[lo] - 1
-
-    def inner_ends(self, lo: int, hi: int) -> int:
-        """Sentence ends before the last token of the line [lo, hi)."""
-        return self.ends_before[hi - 1] - self.ends_before[lo]
-
-    def layout(self, lo: int, hi: int) -> tuple[int, float] | None:
-        """Best split of tokens [lo, hi) into one line (split 0) or two; None when none fits.
-
-        At lo == 0 the label comes first: never broken inside, and costly to leave alone.
-        """
-        if self.chars(lo, hi) <= MAX_LINE_CHARS:
-            return 0, _COST_MID_LINE_SENTENCE * self.inner_ends(lo, hi)
-        label = self.label if lo == 0 else 0
-        best_cost, best_split = math.inf, 0
-        for split in range(lo + max(1, label), hi):
-            top, bottom = self.chars(lo, split), self.chars(split, hi)
-            if top > MAX_LINE_CHARS:
-                break
-            if bottom > MAX_LINE_CHARS:
-                continue
-            cost = self.pair[split - 1]
-            cost += _COST_MID_LINE_SENTENCE * (self.inner_ends(lo, split) + self.inner_ends(split, hi))
-            if split == label:
-                cost += _COST_LABEL_ALONE
-            cost += abs(top - bottom) / 8 + (0.5 if top > bottom else 0.0)
-            if cost < best_cost:
-                best_cost, best_split = cost, split
-        return (best_split, best_cost) if best_split else None
-
-    def fits_well(self, lo: int, hi: int) -> bool:
-        """Tokens [lo, hi) fit one line, or two at a break not after a no-break word or before a dash.
-
-        This is what "the cue had room" means for sentence tails (the tests use the same rule).
-        """
-        pos = self.pos
-        pos_lo, pos_hi = pos[lo], pos[hi]
-        if pos_hi - pos_lo - 1 <= MAX_LINE_CHARS:
-            return True
-        label = self.label if lo == 0 else 0
-        # splits before the first whose bottom line fits cannot answer, and their top lines are shorter
-        split = bisect_left(pos, pos_hi - MAX_LINE_CHARS - 1, lo + max(1, label), hi)
-        no_break = self.no_break
-        while split < hi:
-            if pos[split] - pos_lo - 1 > MAX_LINE_CHARS:
-                return False
-            if not no_break[split - 1]:
-                return True
-            split += 1
-        return False
-
-    def tail(self, lo: int) -> int:
-        """Words of a sentence begun before token lo that finish it from lo (0: none, or > 3)."""
-        if lo == 0 or self.sentence[lo - 1]:
-            return 0
-        end = self.next_end[lo]
-        words = end - lo + 1
-        return words if end < len(self.tokens) and words <= _TAIL_WORDS and lo >= self.label else 0
-
-    def head(self, lo: int, hi: int) -> int:
-        """Words of a sentence that starts inside tokens [lo, hi) and carries on after hi (0: none)."""
-        if self.sentence[hi - 1]:
-            return 0
-        end = self.last_end[hi]
-        words = hi - 1 - end
-        return words if end >= lo and words <= _TAIL_WORDS else 0
-
-    def lines(self, lo: int, hi: int, split: int) -> tuple[str, ...]:
-        if split:
-            return " ".join(self.tokens[lo:split]), " ".join(self.tokens[split:hi])
-        if lo == 0 and self.label and self.chars(lo, hi) > MAX_LINE_CHARS:
-            # a single over-long word after the label: the word gets a line of its own
-            return " ".join(self.tokens[:self.label]), " ".join(self.tokens[self.label:hi])
-        return (" ".join(self.tokens[lo:hi]),)
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,152 +169,38 @@ def _words(text: str) -> list[str]:
     return [word for word in _SPACE.split(text) if word]
 
 
+def token_facts(tokens: Sequence[str], label: int) -> tuple[list[int], int, list[bool], list[bool], list[float],
+                                                           list[bool]]:
+    """What ``segment.Tokens`` takes for these tokens (the label's ``label`` first): lengths, sentence
+    and clause ends, line-break costs between neighbours and the no-break flags, from linebreaks.py."""
+    facts = [_token_facts(token) for token in tokens]
+    return ([len(token) for token in tokens], label, [fact[0] for fact in facts], [fact[1] for fact in facts],
+            [_break_cost(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1)],
+            [facts[i][2] or facts[i + 1][3] for i in range(len(tokens) - 1)])
+
+
 def _segment(words: Sequence[str], label: Sequence[str], window_ms: float) -> list[_Piece]:
-    """Choose cue boundaries by dynamic programming over word boundaries.
+    """The paragraph's cues as word ranges and lines, chosen by ``segment.segment`` (the search).
 
-    A cue's cost: a fixed cost per cue; its line layout (break quality, balance, sentence ends
-    inside a line); its end, weighted more than a line break (sentence end best, then clause
-    punctuation, then before a conjunction or preposition); a sentence tail it opens with or a
-    sentence head it closes with (1-3 words); a short cue, more so when it stops mid-clause; and
-    timing, from its estimated share of the window (under the minimum, or over 7 s).
-
-    Hard rules: every cue fits 2 x 42 characters unless it is a single over-long word, and a cue
-    never opens with the last one to three words of a sentence when the cue before could have taken
-    them (``_Tokens.fits_well``) - moving them there always gives another valid segmentation, so
-    the rule never leaves a paragraph without one.
-
-    Among cues of equal cost the one that starts latest wins. Every cost term is non-negative, so
-    a candidate is dropped as soon as part of its cost exceeds the best so far: most never reach
-    the line layout, the costly part. The work grows linearly with the paragraph (a cue holds at
-    most ``2 x 42`` characters), and nothing here allocates per candidate.
+    The words' facts come from linebreaks.py here, memoised across paragraphs; the search itself,
+    compiled when it could be (``native``), sees only numbers.
     """
-    text = _Tokens(label, words)
-    shift = text.label                       # token index = word index + shift
-    count = len(words)
-    total = text.chars(shift, shift + count) + 1
-    limit = MAX_LINES * MAX_LINE_CHARS + 1
-    line_end = MAX_LINE_CHARS + 1            # pos[split] - pos[lo] <= line_end: the top line fits
-    inf = math.inf
-    best: list[float] = [0.0] + [inf] * count
-    back_first = [-1] * (count + 1)          # where the best cue ending at each boundary starts
-    back_split = [0] * (count + 1)           # and its line split (0: one line)
-    # cost of ending a cue at each word boundary, and of starting one there (sentence tails)
-    end_cost = [0.0] * (count + 1)
-    start_cost = [0.0] * (count + 1)
-    tail_end = [0] * (count + 1)             # token after a 1-3 word tail starting at word i, or 0
-    for boundary in range(1, count):
-        at = boundary + shift
-        end_cost[boundary] = _CUE_END_WEIGHT * text.pair[at - 1]
-        tail = text.tail(at)
-        start_cost[boundary] = _COST_TAIL[tail]
-        if 0 < tail <= _HARD_TAIL_WORDS:
-            tail_end[boundary] = at + tail
-    pos, sentence, clause, pair, ends_before = text.pos, text.sentence, text.clause, text.pair, text.ends_before
-    short_cue = _SHORT_CUE
-    # opening[first]: the cost so far of a cue starting at word ``first`` (known once best[first] is)
-    opening = [inf] * (count + 1)
-    opening[0] = best[0] + _COST_CUE + start_cost[0]
-    earliest = 0                             # no cue ending at ``last`` may start before this word
-    fits = text.fits_well
-    for last in range(1, count + 1):
-        hi = last + shift
-        end_pos = pos[hi]
-        stop = tail_end[last] if last < count else 0
-        inner = last < count
-        closing = end_cost[last] if inner else 0.0
-        fragment = inner and not (sentence[hi - 1] or clause[hi - 1])
-        head_words, head_from = 0, hi        # a sentence head this cue would close with, from token
-        if inner and not sentence[hi - 1]:
-            sentence_end = text.last_end[hi]
-            if sentence_end >= 0 and hi - 1 - sentence_end <= _TAIL_WORDS:
-                head_words, head_from = hi - 1 - sentence_end, sentence_end
-        while earliest < last - 1 and end_pos - pos[earliest + shift if earliest else 0] - 1 > limit:
-            earliest += 1
-        current = inf
-        chosen_first, chosen_split = -1, 0
-        # fits_well(lo, stop) only ever turns from False to True as lo grows: remember where
-        fits_from, fails_to = inf, -1
-        for first in range(earliest, last):
-            cost = opening[first] + closing
-            if cost > current or cost == inf:
-                continue
-            chars = end_pos - pos[first + shift] - 1
-            if chars < _TARGET_CHARS:
-                cost += short_cue[chars]
-                if cost > current:
-                    continue
-            lo = 0 if first == 0 else first + shift
-            pos_lo = pos[lo]
-            shown_chars = end_pos - pos_lo - 1            # label included
-            weight = chars + 1
-            slot = window_ms * weight / total
-            if inner:
-                cost += _COST_HEAD[head_words if head_from >= lo else 0]
-                if fragment and weight <= _FRAGMENT_CHARS:
-                    cost += _COST_FRAGMENT
-            rate = shown_chars * 1000 / ((slot if slot > _SLOT_MS else _SLOT_MS) - _GAP_MS)
-            if rate > TARGET_CPS:
-                cost += _COST_FAST * (rate - TARGET_CPS)
-            if slot < _SLOT_MS:
-                cost += _COST_SHORT_SLOT * (_SLOT_MS - slot) / _SLOT_MS
-            if slot - _GAP_MS > _MAX_MS:
-                cost += _COST_LONG_SLOT * (slot - _GAP_MS - _MAX_MS) / 1000
-            if cost > current:
-                continue                         # the layout only adds to the cost
-            # the line layout (_Tokens.layout, inlined): one line, or the best of the two-line splits
-            split = 0
-            if shown_chars <= MAX_LINE_CHARS:
-                layout_cost = _COST_MID_LINE_SENTENCE * (ends_before[hi - 1] - ends_before[lo])
+    tokens = [*label, *words]
+    text = native.Tokens(*token_facts(tokens, len(label)))
+    shift = len(label)
+    pieces = []
+    for first, last, split in native.segment(text, window_ms):
+        lo, hi = (0 if first == 0 else first + shift), last + shift
+        if split:
+            lines: tuple[str, ...] = (" ".join(tokens[lo:split]), " ".join(tokens[split:hi]))
+        else:
+            line = " ".join(tokens[lo:hi])
+            if lo == 0 and shift and len(line) > MAX_LINE_CHARS:
+                # a single over-long word after the label: the word gets a line of its own
+                lines = (" ".join(tokens[:shift]), " ".join(tokens[shift:hi]))
             else:
-                label_end = shift if lo == 0 else 0
-                layout_cost = inf
-                inner_lo, inner_hi = ends_before[lo], ends_before[hi - 1]
-                at = bisect_left(pos, end_pos - line_end, lo + label_end if label_end > 1 else lo + 1, hi)
-                while at < hi:
-                    top = pos[at] - pos_lo - 1
-                    if top > MAX_LINE_CHARS:
-                        break
-                    bottom = end_pos - pos[at] - 1
-                    if top > bottom and (top - bottom) / 8 + 0.5 >= layout_cost:
-                        break                    # later splits are less balanced still: none can be better
-                    option = pair[at - 1]
-                    option += _COST_MID_LINE_SENTENCE * ((ends_before[at - 1] - inner_lo)
-                                                         + (inner_hi - ends_before[at]))
-                    if at == label_end:
-                        option += _COST_LABEL_ALONE
-                    option += (top - bottom) / 8 + 0.5 if top > bottom else (bottom - top) / 8 + 0.0
-                    if option < layout_cost:
-                        layout_cost, split = option, at
-                    at += 1
-                if not split:
-                    if first < last - 1:
-                        continue
-                    layout_cost = 0.0            # one over-long word
-            cost += layout_cost
-            if cost > current:
-                continue
-            if stop:                             # would the next cue open with a tail this one can take?
-                if lo >= fits_from:
-                    continue
-                if lo > fails_to:
-                    if fits(lo, stop):
-                        fits_from = lo
-                        continue
-                    fails_to = lo
-            current, chosen_first, chosen_split = cost, first, split
-        best[last] = current
-        back_first[last], back_split[last] = chosen_first, chosen_split
-        if last < count:
-            opening[last] = best[last] + _COST_CUE + start_cost[last]
-    pieces: list[_Piece] = []
-    position = count
-    while position > 0:
-        first, split = back_first[position], back_split[position]
-        assert first >= 0
-        lo = 0 if first == 0 else first + shift
-        pieces.append(_Piece(first, position, text.lines(lo, position + shift, split)))
-        position = first
-    pieces.reverse()
+                lines = (line,)
+        pieces.append(_Piece(first, last, lines))
     return pieces
 
 

@@ -31,8 +31,19 @@ def _fail(error: ScormBuilderError) -> None:
     sys.exit(1)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version, and whether the caption search runs compiled (scorm_builder/native.py)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from scorm_builder import native
+
+    click.echo(f"scorm-builder {__version__} (caption search: {native.STATUS})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="scorm-builder")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version (and how captions are cut) and exit.")
 def cli() -> None:
     """Build accessible, offline e-learning packages (web, SCORM 1.2, SCORM 2004) from a course source."""
 

@@ -33,9 +33,10 @@ echo "== Python environment (.venv)"
 .venv/bin/python -m pip install -q -e '.[test,align]'
 
 echo "== ruff"
-.venv/bin/ruff check scorm_builder tests scripts bench
+.venv/bin/ruff check scorm_builder tests scripts bench hatch_build.py
 echo "== mypy"
 .venv/bin/mypy
 .venv/bin/mypy --strict bench
+.venv/bin/mypy --strict hatch_build.py scripts/build_native.py
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

@@ -157,3 +157,14 @@ def test_the_process_ends_without_tearing_the_interpreter_down(tmp_path: Path) -
     subprocess.run([sys.executable, "-c", END_WITHOUT_TEARDOWN.replace("main()\n", ""), str(mark)],
                    cwd=ROOT, check=True, timeout=60)
     assert mark.read_text() == "torn down"
+
+
+def test_version_says_how_captions_are_cut() -> None:
+    from scorm_builder import __version__, native
+
+    result = run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"scorm-builder {__version__} (caption search: {native.STATUS})\n"
+    forced = subprocess.run([sys.executable, "-m", "scorm_builder", "--version"], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "SCORM_BUILDER_PURE_PYTHON": "1"}, cwd=ROOT, timeout=60)
+    assert "caption search: Python (SCORM_BUILDER_PURE_PYTHON is set)" in forced.stdout, forced.stderr

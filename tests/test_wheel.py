@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT, copy_example
+from tests.test_native import CAN_COMPILE
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,30 @@ def test_wheel_contains_theme_schemas_and_runtime(wheel: Path) -> None:
         assert required in names, required
 
 
+def test_wheel_carries_the_compiled_caption_search(wheel: Path) -> None:
+    """With a C compiler and mypy (as in CI) the wheel holds segment.py compiled, and a platform tag."""
+    names = zipfile.ZipFile(wheel).namelist()
+    compiled = [n for n in names if n.startswith("scorm_builder/_segment_native")]
+    assert "scorm_builder/segment.py" in names            # the Python search stays: the compiled one checks it
+    if not CAN_COMPILE:
+        pytest.skip("no C compiler or mypyc here: the wheel is pure Python")
+    assert any(n.endswith((".so", ".pyd")) for n in compiled), names
+    assert "-none-any" not in wheel.name
+
+
+@pytest.mark.parametrize(("variable", "value"), [("SCORM_BUILDER_PURE_PYTHON", "1"),   # asked for
+                                                   ("CC", "/bin/false")])                # no working compiler
+def test_a_pure_python_wheel_without_compiling(tmp_path: Path, variable: str, value: str) -> None:
+    env = {**os.environ, variable: value}
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
+                          check=True, capture_output=True, text=True, timeout=600, env=env)
+    if variable == "CC":
+        assert "caption search not compiled, pure Python is used" in done.stdout + done.stderr
+    (found,) = tmp_path.glob("scorm_builder-*.whl")
+    assert found.name.endswith("-py3-none-any.whl")
+    assert not [n for n in zipfile.ZipFile(found).namelist() if n.endswith((".so", ".pyd"))]
+
+
 def test_installed_wheel_builds_a_course(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -61,6 +87,9 @@ def test_installed_wheel_builds_a_course(wheel: Path, tmp_path: Path) -> None:
                              "print(*(len(asset(n)) for n in ('lms.js', 'simulator.html', 'simulator.js', "
                              "'simulator.css')))"], cwd=workdir, capture_output=True, text=True, check=True).stdout
     assert all(int(n) > 500 for n in assets.split()), "the preview's page and LMS runtime are installed"
+    status = subprocess.run([str(python), "-I", "-c", "from scorm_builder import native; print(native.STATUS)"],
+                            cwd=workdir, capture_output=True, text=True, check=True).stdout.strip()
+    assert status == ("compiled with mypyc" if CAN_COMPILE else "Python (no compiled copy was installed)"), status
     for target in ("web", "scorm12", "scorm2004"):
         names = zipfile.ZipFile(workdir / "dist" / f"kind-handovers-{target}.zip").namelist()
         assert "assets/step.js" in names and "index.html" in names
