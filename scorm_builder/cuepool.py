@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 
+from scorm_builder import native
 from scorm_builder.captions import CaptionWarning, Cue, cue_range, cue_timing
 from scorm_builder.transcript import Paragraph
 
@@ -21,8 +22,10 @@ CueJob = tuple[Sequence[Paragraph], float | None]
 """One transcript's paragraphs and its media duration (None: estimated), as ``make_cues`` takes them."""
 Made = tuple[list[Cue], list[CaptionWarning]]
 
-PARALLEL_MIN_CHARS = 150_000
-"""Below this many characters of transcript (about 13 minutes of talk a 12,000), one process is faster."""
+PARALLEL_MIN_CHARS = 300_000 if native.IS_COMPILED else 150_000
+"""Below this many characters of transcript, one process is faster: the pool's start and pickling cost
+about 40 ms, which the compiled search (``native``) earns back from about 300,000 characters (some
+4 hours of talk), the Python one from about 150,000 (bench section 3 with SCORM_BUILDER_JOBS=1)."""
 _CHUNKS_PER_WORKER = 4            # ranges a worker gets, so that uneven ranges still even out
 _MIN_CHUNK_CHARS = 20_000
 
