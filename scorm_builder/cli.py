@@ -149,6 +149,7 @@ def preview(course_dir: Path, target: str, port: int, open_browser: bool) -> Non
     def built(ok: bool) -> None:
         click.echo("rebuilt" if ok else "build failed (the errors are shown in the page)", err=True)
 
+    _stop_on_terminate()
     with tempfile.TemporaryDirectory(prefix="scorm-builder-preview-") as tmp:
         try:
             with preview_server(course_dir, target, port, Path(tmp), on_build=built) as (session, server):
@@ -172,6 +173,20 @@ def preview(course_dir: Path, target: str, port: int, open_browser: bool) -> Non
             sys.exit(2)
         except ScormBuilderError as error:
             _fail(error)
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM and SIGHUP (``kill``, an editor's stop button, a closed terminal) stop the preview as
+    Ctrl+C does, so its local LRS and scratch folder go with it instead of outliving it."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, interrupt)
 
 
 @cli.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -460,3 +461,52 @@ def test_scorm2004_course_of_two_scos_is_sequenced(page: Any, tmp_path: Path) ->
         assert page.evaluate("simulator.lms.values()['adl.nav.request_valid.previous']") == "true"
         assert page.evaluate("simulator.lms.values()['adl.nav.request_valid.continue']") == "false"
         assert "SCO 2 of 2" in page.text_content("#sim-log")
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def _lrs_children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            if b"ralph_app" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["terminate", "kill"])
+def test_the_local_lrs_ends_with_the_preview(tmp_path: Path, signum: int) -> None:
+    """`kill` (or an editor's stop button) stops the preview like Ctrl+C: its LRS and scratch folder go
+    too; after `kill -9`, which nothing can catch, the LRS still ends itself within a second."""
+    course = copy_example(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "scorm_builder", "preview", str(course), "--target", "xapi",
+                             "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        assert proc.stdout is not None
+        assert URL.search(proc.stdout.readline())
+        (lrs,) = _lrs_children(proc.pid)
+        assert _alive(lrs)
+        os.kill(proc.pid, signum)
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while _alive(lrs) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(lrs), "the preview's LRS outlived it"
+        if signum == signal.SIGTERM:
+            assert proc.returncode == 0
+            assert proc.stdout.read().strip().endswith("stopped")
+            assert not list(scratch.glob("scorm-builder-preview-*")), "the scratch folder is left behind"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
