@@ -47,6 +47,10 @@ BARE = "import lxml.etree, jinja2, pydantic, click"
 # builds their validators when the classes are made; ``import pydantic`` alone defers all of that)
 # and the two parsers of the source files. Shown beside the target to say how far it can be reached.
 FLOOR = BARE + ", markdown_it, yaml, scorm_builder.models"
+# The smallest use of pydantic there is: one model of one field. Making the class builds its
+# validator, which imports the rest of pydantic (and its plugin loader, importlib.metadata): this alone
+# decides whether any build that validates its sources with pydantic can come in at 1.5x.
+ONE_MODEL = BARE + "\nclass One(pydantic.BaseModel):\n    x: int"
 CAPTIONS_ALONE = """import sys
 from pathlib import Path
 from scorm_builder.captions import to_webvtt
@@ -223,6 +227,10 @@ class Bench:
         print(f"   {'floor: bare + markdown_it, yaml, the pydantic models':<52} {floor.seconds * 1000:7.0f} ms "
               f"{floor.seconds / bare.seconds:4.2f}x {floor.cpu * 1000:7.0f} ms {floor.cpu / bare.cpu:4.2f}x"
               "          (for information: no work done)")
+        one = median_run([self.python, "-c", ONE_MODEL], self.env, self.repeat)
+        print(f"   {'pydantic floor: bare + one model of one int field':<52} {one.seconds * 1000:7.0f} ms "
+              f"{one.seconds / bare.seconds:4.2f}x {one.cpu * 1000:7.0f} ms {one.cpu / bare.cpu:4.2f}x"
+              "          (for information: the least any pydantic validation costs)")
         courses = [("example course", EXAMPLE)]
         if SEED.is_file():
             seed_dir = self.work / "seed"
