@@ -165,7 +165,10 @@ def preview(course_dir: Path, target: str, port: int, open_browser: bool) -> Non
                 if open_browser:
                     webbrowser.open(url)
                 try:
-                    session.stopping.wait()
+                    # Timed waits: Python runs signal handlers only when the main thread wakes, and the
+                    # kernel may hand SIGTERM or SIGINT to a serving thread, leaving an untimed wait asleep.
+                    while not session.stopping.wait(0.2):
+                        pass
                 except KeyboardInterrupt:
                     click.echo("stopped")
         except (LrsMissing, PortUnavailable) as error:

@@ -480,6 +480,36 @@ def _lrs_children(pid: int) -> list[int]:
     return found
 
 
+STOP_WITH_SIGNAL_ON_ANOTHER_THREAD = """
+import signal, sys, threading, time
+threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # this thread and its later ones: not them
+from scorm_builder.cli import main
+sys.argv = ["scorm-builder", "preview", sys.argv[1], "--target", "web", "--port", "0"]
+main()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX thread signal masks")
+def test_preview_stops_when_the_signal_reaches_another_thread(tmp_path: Path) -> None:
+    """The kernel gives a process's SIGTERM to any thread that accepts it; here only a side thread does,
+    so the main thread must notice on its own (it slept through it in 1 CI run of ~8)."""
+    course = copy_example(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-c", STOP_WITH_SIGNAL_ON_ANOTHER_THREAD, str(course)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        assert URL.search(proc.stdout.readline())
+        proc.terminate()
+        proc.wait(timeout=10)
+        assert proc.returncode == 0
+        assert proc.stdout.read().strip().endswith("stopped")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc (Linux)")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["terminate", "kill"])
 def test_the_local_lrs_ends_with_the_preview(tmp_path: Path, signum: int) -> None:
