@@ -47,8 +47,13 @@ def running_preview(course: Path, target: str, tmp_path: Path) -> Iterator[str]:
         yield match.group(0)
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
-        errors.close()
+        try:
+            proc.wait(timeout=20)
+        finally:
+            if proc.poll() is None:  # still running: do not leave it (and its LRS) behind the failure
+                proc.kill()
+                proc.wait()
+            errors.close()
 
 
 def package(page: Any) -> Any:
