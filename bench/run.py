@@ -9,7 +9,7 @@ child's ``ru_maxrss`` (from ``os.wait4``: the largest single process, the build 
 workers) and, because worker processes run at the same time, the largest sum of resident memory
 of the whole process tree, sampled every 10 ms. Timings are medians of ``--repeat`` runs.
 ``--code DIR`` measures another checkout (e.g. an older commit unpacked with ``git archive``).
-Never run as a test: tests/test_bench.py only checks that ``--quick`` runs.
+Never run as a test: tests/test_perf.py only checks that ``--quick`` runs.
 """
 
 from __future__ import annotations
