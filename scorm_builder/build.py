@@ -60,6 +60,9 @@ def package_files(plan: BuildPlan, target: Target) -> dict[str, Content]:
         files.update(sp.generated)
     files.update(rendered.copies)
     files.update(target.extra_files(plan, files))
+    for name in rendered.inlined:                # written into the pages: a file only if one still links it
+        if not any(name.encode("utf-8") in page for page in rendered.pages.values()):
+            files.pop(name, None)
     return files
 
 

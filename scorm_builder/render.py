@@ -16,11 +16,15 @@ from markupsafe import Markup
 
 from scorm_builder.activities import course_iri, step_activities
 from scorm_builder.errors import Location, SourceError
+from scorm_builder.inline import InlineAssets
 from scorm_builder.markdown import marked_passages, render_markdown
 from scorm_builder.models import interaction_id
 from scorm_builder.plan import BuildPlan, StepPlan, course_asset
 from scorm_builder.theme import environment
 from scorm_builder.transcript import format_clock
+
+STEP_SCRIPT = "assets/step.js"
+CONTENTS_SCRIPT = "assets/contents.js"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,9 @@ class TargetInfo:
     """Pages carry their xAPI activity ids (``page_data["activity"]``) for an xAPI/cmi5 runtime."""
     lrs: bool = False
     """The runtime sends to a server named at launch (an xAPI LRS): the pages' CSP allows connect-src to it."""
+    inline_assets: bool = False
+    """The page's own stylesheet and scripts go inside each page (``scorm_builder/inline.py``): a build
+    opened from ``file://``, whose package lists no files in a manifest."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Rendered:
 
     pages: dict[str, bytes]
     copies: tuple[tuple[str, Path], ...]
+    inlined: frozenset[str] = frozenset()
+    """Assets written into the pages: the package needs them as files only if a page still links them."""
 
 
 def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
@@ -59,8 +68,12 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
     course = _course_context(plan)
     pages: dict[str, bytes] = {}
     copies: list[tuple[str, Path]] = []
+    inline = InlineAssets(plan.loaded.templates_dir) if target.inline_assets else None
+    step_inline = inline.page((*target.runtime_scripts, STEP_SCRIPT)) if inline else None
+    inlined: set[str] = set(step_inline.paths) if step_inline else set()
     for step_plan in plan.steps:
         context, images = _step_context(plan, step_plan, target, course)
+        context["inline"] = step_inline
         if messages is not None:
             context["page_data"]["i18n"] = messages
         copies.extend(images)
@@ -76,10 +89,12 @@ def render_package(plan: BuildPlan, target: TargetInfo) -> Rendered:
             contents_data["courseIri"] = course_iri(plan.loaded.course)
             contents_data["activitySteps"] = [step_activities(plan.loaded.course, s.step.id).step
                                               for s in plan.steps]
+        contents_inline = inline.page((*target.runtime_scripts, CONTENTS_SCRIPT)) if inline else None
+        inlined.update(contents_inline.paths if contents_inline else ())
         html = _render(env, "contents.html", {"course": course, "steps": steps, "target": _target(target),
-                                              "page_data": contents_data})
+                                              "page_data": contents_data, "inline": contents_inline})
         pages[plan.contents_page] = html.encode("utf-8")
-    return Rendered(pages, tuple(copies))
+    return Rendered(pages, tuple(copies), frozenset(inlined))
 
 
 def _script_sources(plan: BuildPlan) -> list[str]:
