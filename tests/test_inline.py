@@ -38,6 +38,15 @@ def _inline(files: dict[str, bytes], page: str = "index.html") -> tuple[int, int
     return sum('type="application/json"' not in attrs for attrs in scripts), html.count("<style>")
 
 
+def _with_asset(tmp_path: Path, name: str, tail: str) -> Path:
+    """A copy of the example whose own ``templates/assets/<name>`` is the built-in one plus ``tail``."""
+    course = copy_example(tmp_path)
+    assets = course / "templates" / "assets"
+    assets.mkdir(parents=True)
+    (assets / name).write_text((builtin_theme_dir() / "assets" / name).read_text("utf-8") + tail, "utf-8")
+    return course
+
+
 def test_a_multi_step_web_build_ships_no_asset_it_wrote_into_its_pages(tmp_path: Path) -> None:
     files = _built(ROOT / "course_src" / "handover-habits", tmp_path)
     pages = [name for name in files if name.endswith(".html")]
@@ -68,12 +77,8 @@ def test_a_course_of_its_own_page_templates_gets_linked_assets(tmp_path: Path) -
 
 
 def test_a_stylesheet_with_relative_urls_stays_a_file(tmp_path: Path) -> None:
-    course = copy_example(tmp_path)
-    assets = course / "templates" / "assets"
-    assets.mkdir(parents=True)
-    css = (builtin_theme_dir() / "assets" / "step.css").read_text("utf-8")
-    (assets / "step.css").write_text(css + "\n.sb-course { background: url(mark.png) no-repeat; }\n", "utf-8")
-    (assets / "mark.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    course = _with_asset(tmp_path, "step.css", "\n.sb-course { background: url(mark.png) no-repeat; }\n")
+    (course / "templates" / "assets" / "mark.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     files = _built(course, tmp_path / "dist")
     assert _linked(files) == ["assets/step.css"]         # url(mark.png) must resolve against assets/
     assert _inline(files) == (2, 0)
@@ -81,11 +86,7 @@ def test_a_stylesheet_with_relative_urls_stays_a_file(tmp_path: Path) -> None:
 
 
 def test_a_script_that_would_close_its_element_stays_a_file_and_so_do_those_before_it(tmp_path: Path) -> None:
-    course = copy_example(tmp_path)
-    assets = course / "templates" / "assets"
-    assets.mkdir(parents=True)
-    js = (builtin_theme_dir() / "assets" / "step.js").read_text("utf-8")
-    (assets / "step.js").write_text(js + '\nvar sbMarkup = "</script>";\n', "utf-8")
+    course = _with_asset(tmp_path, "step.js", '\nvar sbMarkup = "</script>";\n')
     files = _built(course, tmp_path / "dist")
     assert _linked(files) == ["assets/runtime-local.js", "assets/step.js"]   # in their order, both files
     assert _inline(files) == (0, 1)
